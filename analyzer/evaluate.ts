@@ -1,0 +1,1478 @@
+// Static evaluation: the abstract "what is this value?" analysis that lets rules see through
+// evasions. Two questions are answered, both lazily and with memoisation:
+//
+//   values(node)  -> the set of host paths an expression may evaluate to: 'eval', 'globalThis',
+//                    'Function', 'process.env', 'require', 'module:child_process.exec', ... plus
+//                    pseudo values like '<function>' and '?' (unknown).
+//   fold(node)    -> the set of constant values (strings, numbers, arrays of them) an expression
+//                    may evaluate to, by bounded constant folding. It never runs submitted code:
+//                    it interprets a small, fixed set of pure operations on already-known data.
+//
+// Both follow scope bindings (`const e = eval`), destructuring, `.call/.apply/.bind`,
+// `Reflect.apply/construct/get`, property descriptors, `(0, x)` sequences, `a || b`, `c ? a : b`,
+// and TypeScript's type-only wrappers. Every computation is bounded; past a bound the answer is
+// "unknown", never an exception.
+import { Buffer } from 'node:buffer';
+import type { Node, Identifier, CallExpression, NewExpression, Expression } from '@babel/types';
+import type { Binding, ScopeInfo, PathStep } from './scope.js';
+import { staticPropertyKey } from './scope.js';
+import { parentOf, TRANSPARENT_WRAPPERS } from './walk.js';
+
+/** The unknown value. */
+export const UNKNOWN = '?';
+
+/** Names that denote the global object itself when undeclared. */
+export const GLOBAL_OBJECT_NAMES: ReadonlySet<string> = new Set([
+  'globalThis',
+  'global',
+  'window',
+  'self',
+  'frames',
+  'top',
+  'parent',
+  'GLOBAL',
+  'root',
+]);
+
+/** Inherited Object.prototype members reachable as bare names through the global object. */
+const INHERITED_GLOBAL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['constructor', 'Object'],
+  ['__proto__', 'Object.prototype'],
+]);
+
+/** Host paths that are objects, not functions (their `.constructor` is not `Function`). */
+const OBJECT_PATHS: ReadonlySet<string> = new Set([
+  'globalThis',
+  'process',
+  'process.env',
+  'process.mainModule',
+  'module',
+  'module.exports',
+  'exports',
+  'Math',
+  'JSON',
+  'Reflect',
+  'Atomics',
+  'Intl',
+  'console',
+  'WebAssembly',
+  'navigator',
+  'document',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'require.cache',
+  'require.extensions',
+]);
+
+/** `.constructor` of pseudo values. */
+const PSEUDO_CONSTRUCTORS: ReadonlyMap<string, string> = new Map([
+  ['<function>', 'Function'],
+  ['<class>', 'Function'],
+  ['<async function>', 'AsyncFunction'],
+  ['<generator function>', 'GeneratorFunction'],
+  ['<async generator function>', 'AsyncGeneratorFunction'],
+  ['<string>', 'String'],
+  ['<number>', 'Number'],
+  ['<boolean>', 'Boolean'],
+  ['<bigint>', 'BigInt'],
+  ['<array>', 'Array'],
+  ['<object>', 'Object'],
+  ['<regexp>', 'RegExp'],
+  ['<arguments>', 'Object'],
+  ['<constructor>', 'Function'],
+  ['<error>', 'Error'],
+  ['<promise>', 'Promise'],
+]);
+
+/** `Object.getPrototypeOf(x)` of pseudo values. */
+const PSEUDO_PROTOTYPES: ReadonlyMap<string, string> = new Map([
+  ['<function>', 'Function.prototype'],
+  ['<class>', 'Function.prototype'],
+  ['<async function>', 'AsyncFunction.prototype'],
+  ['<generator function>', 'GeneratorFunction.prototype'],
+  ['<async generator function>', 'AsyncGeneratorFunction.prototype'],
+  ['<string>', 'String.prototype'],
+  ['<array>', 'Array.prototype'],
+  ['<object>', 'Object.prototype'],
+]);
+
+/** Canonical spellings: several paths reach the same host capability. */
+const CANONICAL_PATHS: ReadonlyMap<string, string> = new Map([
+  ['process.mainModule', 'module'],
+  ['require.main', 'module'],
+  ['module.require', 'require'],
+  ['module.constructor', 'module:module'],
+  ['module:module.Module', 'module:module'],
+  ['module:module.prototype.require', 'require'],
+  ['module:process', 'process'],
+  ['module:module.default', 'module:module'],
+  ['Function.prototype.constructor', 'Function'],
+  ['AsyncFunction.prototype.constructor', 'AsyncFunction'],
+  ['GeneratorFunction.prototype.constructor', 'GeneratorFunction'],
+  ['AsyncGeneratorFunction.prototype.constructor', 'AsyncGeneratorFunction'],
+]);
+
+const MAX_PATH_SEGMENTS = 8;
+const MAX_UNION = 16;
+const MAX_DEPTH = 120;
+const MAX_FOLD_STEPS = 4000;
+/** Longest string folding will build; payload decoders need room, but not unbounded. */
+export const MAX_FOLD_STRING = 1 << 20;
+
+export type Values = ReadonlySet<string>;
+const UNKNOWN_SET: Values = new Set([UNKNOWN]);
+const EMPTY_SET: Values = new Set();
+
+/** Constant values produced by folding. Arrays are frozen lists of constants. */
+export type Const = string | number | boolean | null | undefined | bigint | ConstArray | ConstBuffer | ConstObject;
+export interface ConstArray extends ReadonlyArray<Const> {}
+/** Bytes from `Buffer.from(...)`, `Uint8Array`, ... */
+export class ConstBuffer {
+  constructor(readonly bytes: Buffer) {}
+}
+/** An object literal whose properties fold. */
+export class ConstObject {
+  constructor(readonly entries: ReadonlyMap<string, Const>) {}
+}
+
+/** What folding produced and which decoders it ran (for explaining findings). */
+export interface FoldResult {
+  values: Const[];
+  /** Decoding operations used on the way: 'base64', 'hex', 'fromCharCode', 'xor', 'reverse', ... */
+  decoders: ReadonlySet<string>;
+}
+
+/** A call or construction, normalised through `.call`, `.apply`, `Reflect.apply/construct`. */
+export interface CallTarget {
+  /** What function is called. */
+  callee: Values;
+  /** Argument expressions as the called function sees them; `null` when they cannot be known. */
+  args: readonly Node[] | null;
+  construct: boolean;
+  /** How the call was made, for messages: 'direct', 'call', 'apply', 'Reflect.apply', ... */
+  via: string;
+}
+
+interface FoldState {
+  steps: number;
+  decoders: Set<string>;
+  env: Map<Binding, Const> | null;
+}
+
+class FoldFailure extends Error {}
+const FAIL = new FoldFailure('not foldable');
+
+/** Strips parentheses and type-only wrappers. */
+export function unwrap(node: Node): Node {
+  let current = node;
+  while (TRANSPARENT_WRAPPERS.has(current.type)) current = (current as { expression: Node }).expression;
+  return current;
+}
+
+/** Normalises a module specifier: drops `node:` and sub-path noise of builtins. */
+export function normalizeSpecifier(specifier: string): string {
+  return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+}
+
+function union(target: Set<string>, source: Values): void {
+  for (const v of source) {
+    if (target.size >= MAX_UNION) {
+      target.add(UNKNOWN);
+      return;
+    }
+    target.add(v);
+  }
+}
+
+/** Per-file evaluator. Create one per analysed file; results are memoised per node. */
+export class Evaluator {
+  private readonly valueCache = new Map<Node, Values>();
+  private readonly bindingCache = new Map<Binding, Values>();
+  private readonly foldCache = new Map<Node, FoldResult | null>();
+  private readonly ownCache = new Map<Node, Values>();
+  private readonly inProgress = new Set<Node | Binding>();
+  private depth = 0;
+
+  constructor(
+    private readonly scope: ScopeInfo,
+    private readonly sourceType: 'module' | 'script',
+  ) {}
+
+  /** The binding an identifier refers to: a Binding, `null` for a global, `undefined` if not a reference. */
+  resolve(id: Identifier): Binding | null | undefined {
+    return this.scope.references.get(id);
+  }
+
+  /** True when `id` refers to the undeclared global of that name. */
+  isGlobalRef(node: Node, name?: string): boolean {
+    const inner = unwrap(node);
+    if (inner.type !== 'Identifier') return false;
+    if (name !== undefined && inner.name !== name) return false;
+    return this.scope.references.get(inner) === null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Abstract values
+
+  /** The host paths `node` may evaluate to (following aliases). */
+  values(node: Node): Values {
+    const cached = this.valueCache.get(node);
+    if (cached !== undefined) return cached;
+    if (this.inProgress.has(node) || this.depth > MAX_DEPTH) return UNKNOWN_SET;
+    this.inProgress.add(node);
+    this.depth++;
+    let result: Values;
+    try {
+      result = this.computeValues(node);
+    } catch (error) {
+      if (error instanceof RangeError) result = UNKNOWN_SET;
+      else throw error;
+    } finally {
+      this.depth--;
+      this.inProgress.delete(node);
+    }
+    this.valueCache.set(node, result);
+    return result;
+  }
+
+  /**
+   * The host paths that appear at this node for the first time: a global name, a member read of a
+   * known path, a call that yields a capability, a destructured property. Aliases and containers
+   * (`e` in `const e = eval`, `o.e` in `o = { e: eval }`) are not introductions. Rules report at
+   * introductions so that one evasion gives one finding.
+   */
+  ownValues(node: Node): Values {
+    const cached = this.ownCache.get(node);
+    if (cached !== undefined) return cached;
+    const result = this.computeOwnValues(node);
+    this.ownCache.set(node, result);
+    return result;
+  }
+
+  private computeOwnValues(node: Node): Values {
+    switch (node.type) {
+      case 'ObjectProperty': {
+        const parent = parentOf(node);
+        if (parent === null || parent.type !== 'ObjectPattern') return EMPTY_SET;
+        const result = new Set(this.patternPropertyValues(node));
+        result.delete(UNKNOWN);
+        return result;
+      }
+      case 'Identifier':
+        return this.scope.references.get(node) === null ? this.values(node) : EMPTY_SET;
+      case 'ThisExpression':
+        return this.values(node);
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        const result = new Set<string>();
+        const keys = this.memberKeys(node);
+        if (keys === null) return EMPTY_SET;
+        for (const value of this.values(node.object)) {
+          for (const key of keys) {
+            const member = memberPath(value, key);
+            if (member !== UNKNOWN) result.add(member);
+          }
+        }
+        return result;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+      case 'ImportExpression': {
+        const result = new Set<string>();
+        for (const v of this.callResult(node)) if (v !== UNKNOWN) result.add(v);
+        return result;
+      }
+      default:
+        return EMPTY_SET;
+    }
+  }
+
+  /**
+   * Values read by one property of a destructuring pattern, from the pattern's source:
+   * `const { eval: e } = globalThis`, `({ constructor: C } = fn)`, nested patterns too.
+   */
+  patternPropertyValues(property: Node): Values {
+    const steps: PathStep[] = [];
+    let current: Node = property;
+    for (let hops = 0; hops < 64; hops++) {
+      const parent = parentOf(current);
+      if (parent === null) return EMPTY_SET;
+      if (current.type === 'ObjectProperty') {
+        const key = current.computed ? this.propertyKeys(current.key) : [staticPropertyKey(current.key, false)];
+        if (key === null || key.length !== 1 || key[0] === null) return UNKNOWN_SET;
+        steps.unshift({ key: key[0]! });
+        current = parent;
+        continue;
+      }
+      if (parent.type === 'ObjectProperty' && parentOf(parent)?.type === 'ObjectPattern') {
+        current = parent;
+        continue;
+      }
+      if (parent.type === 'ArrayPattern') {
+        steps.unshift({ index: parent.elements.indexOf(current as never) });
+        current = parent;
+        continue;
+      }
+      if (parent.type === 'AssignmentPattern' && parentOf(current) === parent) {
+        current = parent;
+        continue;
+      }
+      if (parent.type === 'VariableDeclarator') return parent.init ? this.followPath(this.values(parent.init), steps, null) : EMPTY_SET;
+      if (parent.type === 'AssignmentExpression') return this.followPath(this.values(parent.right), steps, null);
+      return EMPTY_SET;
+    }
+    return EMPTY_SET;
+  }
+
+  /** Values a destructuring target receives: `const { constructor: C } = f` gives C's values. */
+  bindingValues(binding: Binding): Values {
+    const cached = this.bindingCache.get(binding);
+    if (cached !== undefined) return cached;
+    if (this.inProgress.has(binding)) return UNKNOWN_SET;
+    this.inProgress.add(binding);
+    const result = new Set<string>();
+    try {
+      union(result, this.declaredValues(binding));
+      for (const assigned of binding.assignments) union(result, assigned === null ? UNKNOWN_SET : this.values(assigned));
+      for (const fallback of binding.defaults) union(result, this.values(fallback));
+    } finally {
+      this.inProgress.delete(binding);
+    }
+    this.bindingCache.set(binding, result);
+    return result;
+  }
+
+  private declaredValues(binding: Binding): Values {
+    switch (binding.kind) {
+      case 'function':
+        return new Set([functionKind(binding.declaration)]);
+      case 'class':
+        return new Set(['<class>']);
+      case 'arguments':
+        return new Set(['<arguments>']);
+      case 'import':
+        return this.importValues(binding);
+      case 'param':
+      case 'catch':
+      case 'enum':
+      case 'namespace':
+        return UNKNOWN_SET;
+      default:
+        if (binding.init === null) return binding.assignments.length > 0 ? EMPTY_SET : new Set(['undefined']);
+        return this.followPath(this.values(binding.init), binding.path, binding.init);
+    }
+  }
+
+  /** The values found by stepping through a destructuring path from a source value. */
+  followPath(start: Values, path: readonly PathStep[], source: Node | null): Values {
+    let current: Values = start;
+    let sourceNode: Node | null = source;
+    for (const step of path) {
+      const next = new Set<string>();
+      if ('key' in step) {
+        for (const value of current) union(next, new Set([memberPath(value, step.key)]));
+        if (sourceNode !== null) {
+          const literal = this.literalMember(sourceNode, step.key);
+          if (literal !== null) {
+            union(next, this.values(literal));
+            next.delete(UNKNOWN);
+            sourceNode = literal;
+          } else sourceNode = null;
+        }
+      } else if ('index' in step) {
+        const literal = sourceNode === null ? null : this.literalMember(sourceNode, String(step.index));
+        if (literal !== null) {
+          union(next, this.values(literal));
+          sourceNode = literal;
+        } else {
+          next.add(UNKNOWN);
+          sourceNode = null;
+        }
+      } else {
+        next.add(UNKNOWN);
+        sourceNode = null;
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private importValues(binding: Binding): Values {
+    const decl = binding.declaration;
+    if (decl.type === 'TSImportEqualsDeclaration') {
+      const ref = decl.moduleReference;
+      if (ref.type === 'TSExternalModuleReference') return new Set([`module:${normalizeSpecifier(ref.expression.value)}`]);
+      return UNKNOWN_SET;
+    }
+    const importDecl = parentOf(decl);
+    if (importDecl === null || importDecl.type !== 'ImportDeclaration') return UNKNOWN_SET;
+    const module = `module:${normalizeSpecifier(importDecl.source.value)}`;
+    if (decl.type === 'ImportSpecifier') {
+      const imported = decl.imported.type === 'Identifier' ? decl.imported.name : decl.imported.value;
+      return new Set([canonical(imported === 'default' ? module : `${module}.${imported}`)]);
+    }
+    return new Set([canonical(module)]);
+  }
+
+  private computeValues(node: Node): Values {
+    switch (node.type) {
+      case 'Identifier': {
+        const binding = this.scope.references.get(node);
+        if (binding === undefined) return UNKNOWN_SET;
+        if (binding === null) return new Set([globalPath(node.name)]);
+        return this.bindingValues(binding);
+      }
+      case 'ThisExpression':
+        return this.thisIsGlobal(node) ? new Set(['globalThis']) : UNKNOWN_SET;
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        const keys = this.memberKeys(node);
+        const result = new Set<string>();
+        if (keys === null) return UNKNOWN_SET;
+        const objectValues = this.values(node.object);
+        for (const value of objectValues) for (const key of keys) union(result, new Set([memberPath(value, key)]));
+        // `{ e: eval }.e`, `[eval][0]`, `const o = { e: eval }; o.e`: look inside literals.
+        const container = this.literalContainer(node.object);
+        if (container !== null) {
+          for (const key of keys) {
+            const member = this.literalMember(container, key);
+            if (member !== null) union(result, this.values(member));
+          }
+          if (result.size > 1) result.delete(UNKNOWN);
+        }
+        return result;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+      case 'ImportExpression':
+        return this.callResult(node);
+      case 'SequenceExpression':
+        return this.values(node.expressions[node.expressions.length - 1]!);
+      case 'LogicalExpression': {
+        const result = new Set<string>();
+        union(result, this.values(node.left));
+        union(result, this.values(node.right));
+        return result;
+      }
+      case 'ConditionalExpression': {
+        const result = new Set<string>();
+        union(result, this.values(node.consequent));
+        union(result, this.values(node.alternate));
+        return result;
+      }
+      case 'AssignmentExpression':
+        return node.operator === '=' ? this.values(node.right) : UNKNOWN_SET;
+      case 'AwaitExpression':
+        return node.argument ? this.values(node.argument) : UNKNOWN_SET;
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'FunctionDeclaration':
+      case 'ObjectMethod':
+      case 'ClassMethod':
+        return new Set([functionKind(node)]);
+      case 'ClassExpression':
+      case 'ClassDeclaration':
+        return new Set(['<class>']);
+      case 'StringLiteral':
+      case 'TemplateLiteral':
+        return new Set(['<string>']);
+      case 'NumericLiteral':
+        return new Set(['<number>']);
+      case 'BooleanLiteral':
+        return new Set(['<boolean>']);
+      case 'BigIntLiteral':
+        return new Set(['<bigint>']);
+      case 'ArrayExpression':
+        return new Set(['<array>']);
+      case 'ObjectExpression':
+        return new Set(['<object>']);
+      case 'RegExpLiteral':
+        return new Set(['<regexp>']);
+      case 'NullLiteral':
+        return new Set(['null']);
+      case 'TaggedTemplateExpression':
+        return this.callResult(node);
+      default:
+        if (TRANSPARENT_WRAPPERS.has(node.type)) return this.values((node as { expression: Node }).expression);
+        return UNKNOWN_SET;
+    }
+  }
+
+  /** True when `this` at this node is the global object (top level of a classic script). */
+  thisIsGlobal(node: Node): boolean {
+    if (this.sourceType === 'module') return false;
+    for (let p = parentOf(node); p !== null; p = parentOf(p)) {
+      switch (p.type) {
+        case 'FunctionDeclaration':
+        case 'FunctionExpression':
+        case 'ObjectMethod':
+        case 'ClassMethod':
+        case 'ClassPrivateMethod':
+        case 'ClassProperty':
+        case 'ClassPrivateProperty':
+        case 'ClassAccessorProperty':
+        case 'StaticBlock':
+          return false;
+        case 'Program':
+          return true;
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  /** The keys a member expression may read: `[name]`, folded computed keys, or null if unknown. */
+  memberKeys(node: Node): string[] | null {
+    if (node.type !== 'MemberExpression' && node.type !== 'OptionalMemberExpression') return null;
+    if (!node.computed) {
+      if (node.property.type === 'Identifier') return [node.property.name];
+      if (node.property.type === 'PrivateName') return null;
+    }
+    return this.propertyKeys(node.property);
+  }
+
+  /** Folds an expression used as a property key to the strings it may be, or null. */
+  propertyKeys(node: Node): string[] | null {
+    const folded = this.fold(node);
+    if (folded === null) return null;
+    const keys: string[] = [];
+    for (const value of folded.values) {
+      if (typeof value === 'symbol' || value instanceof ConstBuffer || value instanceof ConstObject) return null;
+      keys.push(constToString(value));
+    }
+    return keys;
+  }
+
+  /** The literal object or array an expression denotes (through const bindings), or null. */
+  literalContainer(node: Node): Node | null {
+    let current = unwrap(node);
+    for (let hops = 0; hops < 8; hops++) {
+      if (current.type === 'ObjectExpression' || current.type === 'ArrayExpression') return current;
+      if (current.type !== 'Identifier') return null;
+      const binding = this.scope.references.get(current);
+      if (!binding || binding.init === null || binding.path.length > 0) return null;
+      if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return null;
+      if (binding.assignments.length > 0) return null;
+      current = unwrap(binding.init);
+    }
+    return null;
+  }
+
+  /** The expression stored under `key` in a literal container, or null. */
+  literalMember(container: Node, key: string): Node | null {
+    const literal = this.literalContainer(container);
+    if (literal === null) return null;
+    if (literal.type === 'ArrayExpression') {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0) return null;
+      let position = 0;
+      for (const element of literal.elements) {
+        if (element === null) {
+          position++;
+          continue;
+        }
+        if (element.type === 'SpreadElement') return null;
+        if (position === index) return element;
+        position++;
+      }
+      return null;
+    }
+    if (literal.type === 'ObjectExpression') {
+      let found: Node | null = null;
+      for (const property of literal.properties) {
+        if (property.type === 'SpreadElement') {
+          found = null; // a later spread may override; be conservative
+          continue;
+        }
+        const name = property.computed
+          ? this.propertyKeys(property.key)?.[0] ?? null
+          : staticPropertyKey(property.key, false);
+        if (name !== key) continue;
+        found = property.type === 'ObjectMethod' ? property : (property.value as Node);
+      }
+      return found;
+    }
+    return null;
+  }
+
+  /** Normalises a call or `new` through `.call`, `.apply`, `Reflect.apply` and `Reflect.construct`. */
+  callTarget(node: Node): CallTarget {
+    if (node.type === 'TaggedTemplateExpression') {
+      return { callee: this.values(node.tag), args: null, construct: false, via: 'tagged template' };
+    }
+    if (node.type === 'ImportExpression') {
+      return { callee: new Set(['import']), args: [node.source], construct: false, via: 'import()' };
+    }
+    const call = node as CallExpression | NewExpression;
+    const construct = call.type === 'NewExpression';
+    const callee = unwrap(call.callee as Node);
+    const args = call.arguments as Node[];
+    if (callee.type === 'Import') return { callee: new Set(['import']), args, construct: false, via: 'import()' };
+    if (!construct && (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression')) {
+      const keys = this.memberKeys(callee);
+      if (keys !== null && keys.length === 1) {
+        const key = keys[0]!;
+        if (key === 'call' || key === 'apply') {
+          const receiver = this.values(callee.object);
+          // `Function.prototype.call.call(f, ...)` and friends: the first argument is the function.
+          if (receiver.has('Function.prototype.call') || receiver.has('Function.prototype.apply')) {
+            const inner = args[0];
+            return {
+              callee: inner ? this.values(inner) : UNKNOWN_SET,
+              args: null,
+              construct: false,
+              via: key,
+            };
+          }
+          const spread = key === 'call' ? args.slice(1) : this.arrayArgs(args[1]);
+          return { callee: receiver, args: spread, construct: false, via: key };
+        }
+      }
+    }
+    const calleeValues = this.values(callee);
+    if (!construct && calleeValues.has('Reflect.apply')) {
+      return {
+        callee: args[0] ? this.values(args[0]) : UNKNOWN_SET,
+        args: this.arrayArgs(args[2]),
+        construct: false,
+        via: 'Reflect.apply',
+      };
+    }
+    if (!construct && calleeValues.has('Reflect.construct')) {
+      return {
+        callee: args[0] ? this.values(args[0]) : UNKNOWN_SET,
+        args: this.arrayArgs(args[1]),
+        construct: true,
+        via: 'Reflect.construct',
+      };
+    }
+    return { callee: calleeValues, args, construct, via: construct ? 'new' : 'direct' };
+  }
+
+  private arrayArgs(node: Node | undefined): Node[] | null {
+    if (node === undefined) return [];
+    const literal = this.literalContainer(node);
+    if (literal === null || literal.type !== 'ArrayExpression') return null;
+    const out: Node[] = [];
+    for (const element of literal.elements) {
+      if (element === null || element.type === 'SpreadElement') return null;
+      out.push(element);
+    }
+    return out;
+  }
+
+  /** What a call evaluates to, in host paths. */
+  callResult(node: Node): Values {
+    const callNode = unwrap(node);
+    // `x.bind(...)` yields (a bound) x.
+    if (
+      (callNode.type === 'CallExpression' || callNode.type === 'OptionalCallExpression') &&
+      (callNode.callee.type === 'MemberExpression' || callNode.callee.type === 'OptionalMemberExpression')
+    ) {
+      const keys = this.memberKeys(callNode.callee);
+      if (keys !== null && keys.length === 1 && keys[0] === 'bind') {
+        const bound = this.values(callNode.callee.object);
+        if (!bound.has(UNKNOWN)) return bound;
+      }
+    }
+    const target = this.callTarget(callNode);
+    const result = new Set<string>();
+    const args = target.args;
+    for (const fn of target.callee) {
+      switch (fn) {
+        case 'require':
+        case 'import':
+        case 'module:module._load':
+        case 'module:module.prototype.require': {
+          const specifiers = args && args[0] ? this.foldStrings(args[0]) : null;
+          if (specifiers === null) result.add(UNKNOWN);
+          else for (const s of specifiers) result.add(canonical(`module:${normalizeSpecifier(s)}`));
+          break;
+        }
+        case 'module:module.createRequire':
+          result.add('require');
+          break;
+        case 'Reflect.get': {
+          if (!args || args.length < 2) {
+            result.add(UNKNOWN);
+            break;
+          }
+          const keys = this.propertyKeys(args[1]!);
+          if (keys === null) {
+            result.add(UNKNOWN);
+            break;
+          }
+          for (const objectValue of this.values(args[0]!)) for (const key of keys) result.add(memberPath(objectValue, key));
+          break;
+        }
+        case 'Object.getOwnPropertyDescriptor':
+        case 'Reflect.getOwnPropertyDescriptor': {
+          const keys = args && args[1] ? this.propertyKeys(args[1]) : null;
+          if (keys === null || !args) {
+            result.add(UNKNOWN);
+            break;
+          }
+          for (const objectValue of this.values(args[0]!)) {
+            for (const key of keys) {
+              const path = memberPath(objectValue, key);
+              result.add(path === UNKNOWN ? UNKNOWN : `descriptor:${path}`);
+            }
+          }
+          break;
+        }
+        case 'Object.getPrototypeOf':
+        case 'Reflect.getPrototypeOf': {
+          if (!args || !args[0]) {
+            result.add(UNKNOWN);
+            break;
+          }
+          for (const value of this.values(args[0])) result.add(PSEUDO_PROTOTYPES.get(value) ?? UNKNOWN);
+          break;
+        }
+        case 'Function':
+        case 'AsyncFunction':
+        case 'GeneratorFunction':
+        case 'AsyncGeneratorFunction':
+          result.add(fn === 'Function' ? '<function>' : functionPseudo(fn));
+          break;
+        case 'Object':
+          // `Object(x)` returns x for objects: keep capabilities flowing through it.
+          if (args && args[0]) union(result, this.values(args[0]));
+          else result.add('<object>');
+          break;
+        default:
+          result.add(UNKNOWN);
+      }
+    }
+    return result.size === 0 ? UNKNOWN_SET : result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Constant folding
+
+  /** Folds `node` to its possible constant values, or null when it cannot be known. */
+  fold(node: Node): FoldResult | null {
+    if (this.foldCache.has(node)) return this.foldCache.get(node)!;
+    const state: FoldState = { steps: 0, decoders: new Set(), env: null };
+    let result: FoldResult | null;
+    try {
+      result = { values: this.foldNode(node, state), decoders: state.decoders };
+    } catch (error) {
+      if (error instanceof FoldFailure || error instanceof RangeError || error instanceof TypeError) result = null;
+      else throw error;
+    }
+    this.foldCache.set(node, result);
+    return result;
+  }
+
+  /** Folds to strings only (numbers are converted); null if any possible value is unknown. */
+  foldStrings(node: Node): string[] | null {
+    const folded = this.fold(node);
+    if (folded === null) return null;
+    const out: string[] = [];
+    for (const value of folded.values) {
+      if (value instanceof ConstBuffer || value instanceof ConstObject) return null;
+      out.push(constToString(value));
+    }
+    return out;
+  }
+
+  /** Folds to exactly one string, or null. */
+  foldString(node: Node): string | null {
+    const strings = this.foldStrings(node);
+    return strings !== null && strings.length === 1 ? strings[0]! : null;
+  }
+
+  private foldNode(node: Node, state: FoldState): Const[] {
+    if (++state.steps > MAX_FOLD_STEPS) throw FAIL;
+    switch (node.type) {
+      case 'StringLiteral':
+        return [node.value];
+      case 'NumericLiteral':
+        return [node.value];
+      case 'BooleanLiteral':
+        return [node.value];
+      case 'NullLiteral':
+        return [null];
+      case 'BigIntLiteral':
+        return [BigInt(node.value)];
+      case 'TemplateLiteral': {
+        let partials: string[] = [node.quasis[0]!.value.cooked ?? node.quasis[0]!.value.raw];
+        node.expressions.forEach((expression, index) => {
+          const values = this.foldNode(expression, state);
+          const next: string[] = [];
+          const tail = node.quasis[index + 1]!.value.cooked ?? node.quasis[index + 1]!.value.raw;
+          for (const prefix of partials) for (const value of values) next.push(checkString(prefix + constToString(value) + tail));
+          if (next.length > MAX_UNION) throw FAIL;
+          partials = next;
+        });
+        return partials;
+      }
+      case 'Identifier':
+        return this.foldIdentifier(node, state);
+      case 'BinaryExpression': {
+        if (node.left.type === 'PrivateName') throw FAIL;
+        const left = this.foldNode(node.left, state);
+        const right = this.foldNode(node.right, state);
+        return product(left, right, (a, b) => binaryOp(node.operator, a, b));
+      }
+      case 'UnaryExpression': {
+        if (node.operator === 'typeof' || node.operator === 'delete') throw FAIL;
+        const values = this.foldNode(node.argument, state);
+        return values.map((value) => unaryOp(node.operator, value));
+      }
+      case 'LogicalExpression': {
+        const left = this.foldNode(node.left, state);
+        const out: Const[] = [];
+        for (const value of left) {
+          const truthy = Boolean(toPrimitive(value));
+          const takeLeft = node.operator === '&&' ? !truthy : node.operator === '||' ? truthy : value !== null && value !== undefined;
+          if (takeLeft) out.push(value);
+          else out.push(...this.foldNode(node.right, state));
+        }
+        return limit(out);
+      }
+      case 'ConditionalExpression': {
+        let test: Const[] | null = null;
+        try {
+          test = this.foldNode(node.test, state);
+        } catch (error) {
+          if (!(error instanceof FoldFailure)) throw error;
+        }
+        if (test !== null && test.length === 1) {
+          return this.foldNode(Boolean(toPrimitive(test[0]!)) ? node.consequent : node.alternate, state);
+        }
+        return limit([...this.foldNode(node.consequent, state), ...this.foldNode(node.alternate, state)]);
+      }
+      case 'SequenceExpression':
+        return this.foldNode(node.expressions[node.expressions.length - 1]!, state);
+      case 'ArrayExpression': {
+        let arrays: Const[][] = [[]];
+        for (const element of node.elements) {
+          if (element === null) {
+            arrays = arrays.map((a) => [...a, undefined]);
+            continue;
+          }
+          if (element.type === 'SpreadElement') {
+            const spread = this.foldNode(element.argument, state);
+            const next: Const[][] = [];
+            for (const a of arrays) {
+              for (const s of spread) {
+                if (typeof s === 'string') next.push([...a, ...Array.from(s)]);
+                else if (Array.isArray(s)) next.push([...a, ...(s as Const[])]);
+                else throw FAIL;
+              }
+            }
+            arrays = next;
+          } else {
+            const values = this.foldNode(element, state);
+            const next: Const[][] = [];
+            for (const a of arrays) for (const v of values) next.push([...a, v]);
+            arrays = next;
+          }
+          if (arrays.length > MAX_UNION) throw FAIL;
+          state.steps += node.elements.length > 64 ? 1 : 0;
+        }
+        return arrays as Const[];
+      }
+      case 'ObjectExpression': {
+        const entries = new Map<string, Const>();
+        for (const property of node.properties) {
+          if (property.type !== 'ObjectProperty') throw FAIL;
+          const key = property.computed ? this.foldSingle(property.key, state) : staticPropertyKey(property.key, false);
+          if (key === null || key === undefined) throw FAIL;
+          const value = this.foldNode(property.value as Node, state);
+          if (value.length !== 1) throw FAIL;
+          entries.set(constToString(key as Const), value[0]!);
+        }
+        return [new ConstObject(entries)];
+      }
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        return this.foldMember(node, state);
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+        return this.foldCall(node, state);
+      case 'AssignmentExpression':
+        if (node.operator === '=') return this.foldNode(node.right, state);
+        throw FAIL;
+      default:
+        if (TRANSPARENT_WRAPPERS.has(node.type)) return this.foldNode((node as { expression: Node }).expression, state);
+        throw FAIL;
+    }
+  }
+
+  private foldSingle(node: Node, state: FoldState): Const {
+    const values = this.foldNode(node, state);
+    if (values.length !== 1) throw FAIL;
+    return values[0]!;
+  }
+
+  private foldIdentifier(node: Identifier, state: FoldState): Const[] {
+    const binding = this.scope.references.get(node);
+    if (binding === undefined) throw FAIL;
+    if (binding === null) {
+      if (node.name === 'undefined') return [undefined];
+      if (node.name === 'NaN') return [NaN];
+      if (node.name === 'Infinity') return [Infinity];
+      throw FAIL;
+    }
+    if (state.env !== null && state.env.has(binding)) return [state.env.get(binding)!];
+    if (this.inProgress.has(binding)) throw FAIL;
+    if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') throw FAIL;
+    if (binding.defaults.length > 0) throw FAIL;
+    this.inProgress.add(binding);
+    try {
+      const out: Const[] = [];
+      if (binding.init !== null) out.push(...this.foldPath(this.foldNode(binding.init, state), binding.path));
+      else if (binding.assignments.length === 0) out.push(undefined);
+      for (const assigned of binding.assignments) {
+        if (assigned === null) throw FAIL;
+        out.push(...this.foldNode(assigned, state));
+      }
+      return limit(dedupe(out));
+    } finally {
+      this.inProgress.delete(binding);
+    }
+  }
+
+  private foldPath(values: Const[], path: readonly PathStep[]): Const[] {
+    let current = values;
+    for (const step of path) {
+      if ('rest' in step) throw FAIL;
+      const key = 'key' in step ? step.key : String(step.index);
+      current = current.map((value) => memberOfConst(value, key));
+    }
+    return current;
+  }
+
+  private foldMember(node: Node & { object: Node; property: Node; computed: boolean }, state: FoldState): Const[] {
+    const keys: Const[] = node.computed
+      ? this.foldNode(node.property, state)
+      : node.property.type === 'Identifier'
+        ? [node.property.name]
+        : (() => {
+            throw FAIL;
+          })();
+    // A literal container whose members are not all constant: `[a, 'x'][1]`.
+    const container = this.literalContainer(node.object);
+    if (container !== null && keys.length === 1) {
+      const member = this.literalMember(container, constToString(keys[0]!));
+      if (member !== null) return this.foldNode(member, state);
+    }
+    const objects = this.foldNode(node.object, state);
+    return product(objects, keys, (object, key) => memberOfConst(object, constToString(key)));
+  }
+
+  private foldCall(node: CallExpression | NewExpression | Node, state: FoldState): Const[] {
+    const call = node as CallExpression | NewExpression;
+    const callee = unwrap(call.callee as Node);
+    const args = call.arguments as Node[];
+    // Method calls on folded receivers: 'abc'.split(''), [..].join(''), Buffer.from(..).toString().
+    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && call.type !== 'NewExpression') {
+      const method = callee.computed ? this.foldSingle(callee.property, state) : (callee.property as Identifier).name;
+      if (typeof method !== 'string') throw FAIL;
+      const staticValues = this.values(callee);
+      const staticResult = this.foldStaticCall(staticValues, args, state);
+      if (staticResult !== null) return staticResult;
+      const receivers = this.foldNode(callee.object, state);
+      if ((method === 'map' || method === 'reduce' || method === 'filter' || method === 'forEach') && args[0]) {
+        return receivers.map((receiver) => this.foldIteration(receiver, method, args, state));
+      }
+      const argValues = args.map((arg) => this.foldSingle(arg.type === 'SpreadElement' ? arg : arg, state));
+      return receivers.map((receiver) => callMethod(receiver, method, argValues, state));
+    }
+    const staticValues = this.values(callee);
+    const result = this.foldStaticCall(staticValues, args, state);
+    if (result !== null) return result;
+    throw FAIL;
+  }
+
+  /** Calls of known pure globals: String.fromCharCode, atob, Buffer.from, parseInt, ... */
+  private foldStaticCall(callee: Values, args: Node[], state: FoldState): Const[] | null {
+    if (callee.size !== 1) return null;
+    const name = [...callee][0]!;
+    const spreadArgs = (): Const[] => {
+      const out: Const[] = [];
+      for (const arg of args) {
+        if (arg.type === 'SpreadElement') {
+          const value = this.foldSingle(arg.argument, state);
+          if (typeof value === 'string') out.push(...Array.from(value));
+          else if (Array.isArray(value)) out.push(...(value as Const[]));
+          else throw FAIL;
+        } else out.push(this.foldSingle(arg, state));
+      }
+      return out;
+    };
+    switch (name) {
+      case 'String.fromCharCode':
+      case 'String.fromCodePoint': {
+        state.decoders.add('fromCharCode');
+        const codes = spreadArgs().map((c) => Number(toPrimitive(c)));
+        if (codes.length > MAX_FOLD_STRING) throw FAIL;
+        return [name === 'String.fromCharCode' ? String.fromCharCode(...codes) : String.fromCodePoint(...codes)];
+      }
+      case 'atob':
+      case 'module:buffer.atob': {
+        state.decoders.add('base64');
+        const input = constToString(spreadArgs()[0]);
+        return [Buffer.from(input, 'base64').toString('latin1')];
+      }
+      case 'btoa':
+        return [Buffer.from(constToString(spreadArgs()[0]), 'latin1').toString('base64')];
+      case 'decodeURIComponent':
+      case 'decodeURI':
+      case 'unescape': {
+        state.decoders.add('uri');
+        const input = constToString(spreadArgs()[0]);
+        return [name === 'unescape' ? unescape(input) : name === 'decodeURI' ? decodeURI(input) : decodeURIComponent(input)];
+      }
+      case 'escape':
+      case 'encodeURIComponent':
+        return [name === 'escape' ? escape(constToString(spreadArgs()[0])) : encodeURIComponent(constToString(spreadArgs()[0]))];
+      case 'parseInt':
+      case 'Number.parseInt': {
+        const [s, radix] = spreadArgs();
+        if (radix !== undefined && Number(radix) === 16) state.decoders.add('hex');
+        return [parseInt(constToString(s), radix === undefined ? undefined : Number(radix))];
+      }
+      case 'parseFloat':
+        return [parseFloat(constToString(spreadArgs()[0]))];
+      case 'String':
+        return [constToString(spreadArgs()[0])];
+      case 'Number':
+        return [Number(toPrimitive(spreadArgs()[0]))];
+      case 'Array.from': {
+        const [source] = spreadArgs();
+        if (typeof source === 'string') return [Array.from(source)];
+        if (Array.isArray(source)) return [[...(source as Const[])]];
+        if (source instanceof ConstBuffer) return [Array.from(source.bytes)];
+        throw FAIL;
+      }
+      case 'Array.of':
+        return [spreadArgs()];
+      case 'JSON.parse': {
+        const text = constToString(spreadArgs()[0]);
+        const parsed: unknown = JSON.parse(text);
+        return [jsonToConst(parsed)];
+      }
+      case 'Buffer.from':
+      case 'module:buffer.Buffer.from': {
+        const [source, encoding] = spreadArgs();
+        if (typeof source === 'string') {
+          const enc = encoding === undefined ? 'utf8' : constToString(encoding);
+          if (!Buffer.isEncoding(enc)) throw FAIL;
+          if (enc === 'base64' || enc === 'base64url' || enc === 'hex') state.decoders.add(enc === 'hex' ? 'hex' : 'base64');
+          return [new ConstBuffer(Buffer.from(source, enc))];
+        }
+        if (Array.isArray(source)) {
+          state.decoders.add('bytes');
+          return [new ConstBuffer(Buffer.from((source as Const[]).map((b) => Number(toPrimitive(b)) & 255)))];
+        }
+        if (source instanceof ConstBuffer) return [source];
+        throw FAIL;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** `arr.map(fn)`, `.filter(fn)`, `.reduce(fn, init)` with an inline arrow or function of constants. */
+  private foldIteration(receiver: Const, method: string, args: Node[], state: FoldState): Const {
+    const items: Const[] =
+      typeof receiver === 'string'
+        ? Array.from(receiver)
+        : Array.isArray(receiver)
+          ? (receiver as Const[])
+          : receiver instanceof ConstBuffer
+            ? Array.from(receiver.bytes)
+            : (() => {
+                throw FAIL;
+              })();
+    if (typeof receiver === 'string' && method !== 'reduce') throw FAIL; // strings have no map/filter
+    const fn = unwrap(args[0]!);
+    if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') throw FAIL;
+    if (fn.async || fn.generator) throw FAIL;
+    const params = fn.params.map((p) => (p.type === 'Identifier' ? this.paramBinding(p) : null));
+    if (params.some((p) => p === null)) throw FAIL;
+    const body = fn.body.type === 'BlockStatement' ? singleReturn(fn.body) : fn.body;
+    if (body === null) throw FAIL;
+    const outerEnv = state.env;
+    const env = new Map(outerEnv ?? []);
+    state.env = env;
+    if (items.length > 100_000) throw FAIL;
+    try {
+      const invoke = (values: Const[]): Const => {
+        params.forEach((p, i) => env.set(p!, values[i]));
+        return this.foldSingle(body, state);
+      };
+      if (method === 'map') return items.map((item, index) => invoke([item, index]));
+      if (method === 'filter') return items.filter((item, index) => Boolean(toPrimitive(invoke([item, index]))));
+      if (method === 'forEach') throw FAIL;
+      let accumulator: Const = args[1] === undefined ? items[0] : this.foldSingle(args[1], state);
+      const start = args[1] === undefined ? 1 : 0;
+      for (let i = start; i < items.length; i++) accumulator = invoke([accumulator, items[i], i]);
+      if (typeof accumulator === 'string') checkString(accumulator);
+      return accumulator;
+    } finally {
+      state.env = outerEnv;
+      if (/\^/.test(this.nodeOperators(body))) state.decoders.add('xor');
+    }
+  }
+
+  private nodeOperators(node: Node): string {
+    // Which operators a small decoder body uses (for explaining the decoding, e.g. XOR).
+    const ops: string[] = [];
+    const visit = (n: Node | null | undefined, depth: number): void => {
+      if (!n || depth > 20) return;
+      if (n.type === 'BinaryExpression' || n.type === 'AssignmentExpression') ops.push(n.operator);
+      for (const value of Object.values(n)) {
+        if (value && typeof value === 'object' && typeof (value as Node).type === 'string' && value !== (n as { _parent?: unknown })._parent) {
+          visit(value as Node, depth + 1);
+        }
+      }
+    };
+    visit(node, 0);
+    return ops.join(' ');
+  }
+
+  private paramBinding(id: Identifier): Binding | null {
+    return this.scope.declarations.get(id) ?? null;
+  }
+}
+
+function singleReturn(block: Node & { body: Node[] }): Node | null {
+  if (block.body.length !== 1) return null;
+  const statement = block.body[0]!;
+  return statement.type === 'ReturnStatement' && statement.argument ? statement.argument : null;
+}
+
+/** Canonical host path of an undeclared global name. */
+export function globalPath(name: string): string {
+  if (GLOBAL_OBJECT_NAMES.has(name)) return 'globalThis';
+  return INHERITED_GLOBAL_NAMES.get(name) ?? name;
+}
+
+function canonical(path: string): string {
+  let current = path;
+  // Canonicalise prefixes: 'process.mainModule.require' -> 'module.require' -> 'require'.
+  for (let i = 0; i < 4; i++) {
+    let changed = false;
+    for (const [from, to] of CANONICAL_PATHS) {
+      if (current === from || current.startsWith(from + '.')) {
+        current = to + current.slice(from.length);
+        changed = true;
+        break;
+      }
+    }
+    if (!changed) break;
+  }
+  if (current.startsWith('module:') && current.endsWith('.default')) current = current.slice(0, -'.default'.length);
+  return current;
+}
+
+/** The host path reached by reading `key` from a value with host path `value`. */
+export function memberPath(value: string, key: string): string {
+  if (key === 'constructor') return constructorOf(value);
+  if (value === UNKNOWN) return UNKNOWN;
+  if (value === 'globalThis') return globalPath(key);
+  if (value.startsWith('descriptor:')) {
+    if (key === 'value' || key === 'get' || key === 'set') return value.slice('descriptor:'.length);
+    return UNKNOWN;
+  }
+  if (value.startsWith('<')) {
+    if (key === 'call' || key === 'apply' || key === 'bind') {
+      return value.includes('function') || value === '<class>' ? `Function.prototype.${key}` : UNKNOWN;
+    }
+    if (key === '__proto__') return PSEUDO_PROTOTYPES.get(value) ?? UNKNOWN;
+    return UNKNOWN;
+  }
+  if (value === 'null' || value === 'undefined') return UNKNOWN;
+  if (value.split('.').length >= MAX_PATH_SEGMENTS) return UNKNOWN;
+  if (key === '__proto__' && value.endsWith('.prototype')) return UNKNOWN;
+  return canonical(`${value}.${key}`);
+}
+
+function constructorOf(value: string): string {
+  if (value === UNKNOWN) return '<constructor>';
+  const pseudo = PSEUDO_CONSTRUCTORS.get(value);
+  if (pseudo !== undefined) return pseudo;
+  if (value.startsWith('<') || value === 'null' || value === 'undefined') return '<constructor>';
+  if (value.endsWith('.prototype')) return value.slice(0, -'.prototype'.length);
+  if (value === 'globalThis') return 'Object';
+  if (OBJECT_PATHS.has(value) || (value.startsWith('module:') && !value.includes('.'))) return '<constructor>';
+  if (value.startsWith('descriptor:')) return 'Object';
+  // Every other host path read from a known object is taken to be a function.
+  return 'Function';
+}
+
+function functionKind(node: Node): string {
+  const fn = node as { async?: boolean; generator?: boolean };
+  if (fn.async && fn.generator) return '<async generator function>';
+  if (fn.async) return '<async function>';
+  if (fn.generator) return '<generator function>';
+  return '<function>';
+}
+
+function functionPseudo(ctor: string): string {
+  switch (ctor) {
+    case 'AsyncFunction':
+      return '<async function>';
+    case 'GeneratorFunction':
+      return '<generator function>';
+    case 'AsyncGeneratorFunction':
+      return '<async generator function>';
+    default:
+      return '<function>';
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+// Operations on folded constants. They apply JavaScript's own semantics to primitive data only.
+
+function checkString(value: string): string {
+  if (value.length > MAX_FOLD_STRING) throw FAIL;
+  return value;
+}
+
+function limit(values: Const[]): Const[] {
+  if (values.length > MAX_UNION) throw FAIL;
+  return values;
+}
+
+function dedupe(values: Const[]): Const[] {
+  const seen = new Set<unknown>();
+  const out: Const[] = [];
+  for (const v of values) {
+    const key = typeof v === 'object' && v !== null ? v : `${typeof v}:${String(v)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
+}
+
+function product(left: Const[], right: Const[], op: (a: Const, b: Const) => Const): Const[] {
+  const out: Const[] = [];
+  for (const a of left) for (const b of right) out.push(op(a, b));
+  return limit(out);
+}
+
+/** JavaScript's ToPrimitive for folded values (arrays join, objects become "[object Object]"). */
+export function toPrimitive(value: Const): string | number | boolean | null | undefined | bigint {
+  if (Array.isArray(value)) return checkString((value as Const[]).map((v) => (v === null || v === undefined ? '' : constToString(v))).join(','));
+  if (value instanceof ConstBuffer) return checkString(value.bytes.join(','));
+  if (value instanceof ConstObject) return '[object Object]';
+  return value as string | number | boolean | null | undefined | bigint;
+}
+
+/** JavaScript's ToString for folded values. */
+export function constToString(value: Const): string {
+  const primitive = toPrimitive(value);
+  return typeof primitive === 'string' ? primitive : String(primitive);
+}
+
+function binaryOp(operator: string, a: Const, b: Const): Const {
+  const x = toPrimitive(a) as never;
+  const y = toPrimitive(b) as never;
+  switch (operator) {
+    case '+': {
+      const r = (x as number) + (y as number);
+      return typeof r === 'string' ? checkString(r) : r;
+    }
+    case '-':
+      return (x as number) - (y as number);
+    case '*':
+      return (x as number) * (y as number);
+    case '/':
+      return (x as number) / (y as number);
+    case '%':
+      return (x as number) % (y as number);
+    case '**':
+      return (x as number) ** (y as number);
+    case '^':
+      return (x as number) ^ (y as number);
+    case '|':
+      return (x as number) | (y as number);
+    case '&':
+      return (x as number) & (y as number);
+    case '<<':
+      return (x as number) << (y as number);
+    case '>>':
+      return (x as number) >> (y as number);
+    case '>>>':
+      return (x as number) >>> (y as number);
+    case '==':
+      // eslint-disable-next-line eqeqeq
+      return x == y;
+    case '!=':
+      // eslint-disable-next-line eqeqeq
+      return x != y;
+    case '===':
+      return x === y;
+    case '!==':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '>':
+      return x > y;
+    case '<=':
+      return x <= y;
+    case '>=':
+      return x >= y;
+    default:
+      throw FAIL;
+  }
+}
+
+function unaryOp(operator: string, value: Const): Const {
+  const x = toPrimitive(value) as never;
+  switch (operator) {
+    case '!':
+      return !x;
+    case '-':
+      return -(x as number);
+    case '+':
+      return +(x as number);
+    case '~':
+      return ~(x as number);
+    case 'void':
+      return undefined;
+    default:
+      throw FAIL;
+  }
+}
+
+function memberOfConst(object: Const, key: string): Const {
+  if (typeof object === 'string') {
+    if (key === 'length') return object.length;
+    const index = Number(key);
+    if (Number.isInteger(index)) return object[index];
+    throw FAIL;
+  }
+  if (Array.isArray(object)) {
+    if (key === 'length') return object.length;
+    const index = Number(key);
+    if (Number.isInteger(index)) return (object as Const[])[index];
+    throw FAIL;
+  }
+  if (object instanceof ConstBuffer) {
+    if (key === 'length') return object.bytes.length;
+    const index = Number(key);
+    if (Number.isInteger(index)) return object.bytes[index];
+    throw FAIL;
+  }
+  if (object instanceof ConstObject) {
+    if (object.entries.has(key)) return object.entries.get(key)!;
+    throw FAIL;
+  }
+  throw FAIL;
+}
+
+function jsonToConst(value: unknown): Const {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(jsonToConst);
+  if (typeof value === 'object') {
+    const entries = new Map<string, Const>();
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) entries.set(k, jsonToConst(v));
+    return new ConstObject(entries);
+  }
+  throw FAIL;
+}
+
+const STRING_METHODS = new Set([
+  'split',
+  'slice',
+  'substring',
+  'substr',
+  'concat',
+  'replace',
+  'replaceAll',
+  'toLowerCase',
+  'toUpperCase',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'at',
+  'repeat',
+  'padStart',
+  'padEnd',
+  'indexOf',
+  'lastIndexOf',
+  'includes',
+  'startsWith',
+  'endsWith',
+  'normalize',
+  'toString',
+  'valueOf',
+]);
+
+const ARRAY_METHODS = new Set(['join', 'reverse', 'concat', 'slice', 'at', 'indexOf', 'includes', 'toString', 'flat', 'toReversed']);
+
+function callMethod(receiver: Const, method: string, args: Const[], state: FoldState): Const {
+  if (typeof receiver === 'number' && method === 'toString') {
+    const radix = args[0] === undefined ? 10 : Number(toPrimitive(args[0]));
+    return receiver.toString(radix);
+  }
+  if (typeof receiver === 'string') {
+    if (!STRING_METHODS.has(method)) throw FAIL;
+    if (method === 'repeat' && Number(args[0]) * receiver.length > MAX_FOLD_STRING) throw FAIL;
+    if (method === 'padStart' || method === 'padEnd') {
+      if (Number(args[0]) > MAX_FOLD_STRING) throw FAIL;
+    }
+    if (method === 'split') state.steps += Math.ceil(receiver.length / 64);
+    const primitiveArgs = args.map((a) => (Array.isArray(a) ? a : toPrimitive(a)));
+    const result = (String.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.apply(receiver, primitiveArgs);
+    if (typeof result === 'string') return checkString(result);
+    if (Array.isArray(result)) return result as Const[];
+    return result as Const;
+  }
+  if (Array.isArray(receiver)) {
+    if (!ARRAY_METHODS.has(method)) throw FAIL;
+    if (method === 'reverse' || method === 'toReversed') {
+      state.decoders.add('reverse');
+      return [...(receiver as Const[])].reverse();
+    }
+    if (method === 'join') {
+      const separator = args[0] === undefined ? ',' : constToString(args[0]);
+      return checkString((receiver as Const[]).map((v) => (v === null || v === undefined ? '' : constToString(v))).join(separator));
+    }
+    if (method === 'toString') return constToString(receiver);
+    if (method === 'concat') {
+      const out: Const[] = [...(receiver as Const[])];
+      for (const a of args) {
+        if (Array.isArray(a)) out.push(...(a as Const[]));
+        else out.push(a);
+      }
+      return out;
+    }
+    if (method === 'flat') return (receiver as Const[]).flat() as Const[];
+    const result = (Array.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.apply(receiver, args);
+    return result as Const;
+  }
+  if (receiver instanceof ConstBuffer) {
+    if (method === 'toString') {
+      const encoding = args[0] === undefined ? 'utf8' : constToString(args[0]);
+      if (!Buffer.isEncoding(encoding)) throw FAIL;
+      return checkString(receiver.bytes.toString(encoding));
+    }
+    if (method === 'reverse') {
+      state.decoders.add('reverse');
+      return new ConstBuffer(Buffer.from(receiver.bytes).reverse());
+    }
+    throw FAIL;
+  }
+  throw FAIL;
+}
+
+export type { Expression };

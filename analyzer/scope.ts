@@ -1,0 +1,518 @@
+// The binder: one walk that records every declaration in its scope and resolves every identifier
+// reference to its binding (or to the global object when nothing declares it). This is what lets
+// rules tell the intrinsic `eval` from a user's own `eval`, and follow `const e = eval; e(s)`.
+// It tracks only what rules need: declarations, their initialisers and destructuring paths, and
+// the values later assigned to them.
+import type { Node, Identifier } from '@babel/types';
+import { walk, isAmbient } from './walk.js';
+
+export type BindingKind =
+  | 'var'
+  | 'let'
+  | 'const'
+  | 'using'
+  | 'param'
+  | 'function'
+  | 'class'
+  | 'import'
+  | 'catch'
+  | 'enum'
+  | 'namespace'
+  | 'arguments';
+
+/** A step from a destructuring source to the bound value: a property name or an array index. */
+export type PathStep = { key: string } | { index: number } | { rest: true };
+
+/** One declared name. */
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The declaring identifier (absent for the implicit `arguments`). */
+  id: Identifier | null;
+  /** The declaring node: VariableDeclarator, Function, ClassDeclaration, ImportSpecifier... */
+  declaration: Node;
+  /** The expression the name is bound from (declarator init, TS import-equals require call). */
+  init: Node | null;
+  /** Destructuring steps from `init` to this name. Empty for a plain `const x = init`. */
+  path: PathStep[];
+  /** Default values met along the destructuring path (`{ a = eval } = o`). */
+  defaults: Node[];
+  /** Values assigned later; `null` marks an assignment whose value cannot be followed. */
+  assignments: (Node | null)[];
+  references: Identifier[];
+  scope: Scope;
+}
+
+export type ScopeKind = 'program' | 'function' | 'block' | 'catch' | 'class' | 'module-block';
+
+export class Scope {
+  readonly bindings = new Map<string, Binding>();
+  constructor(
+    readonly kind: ScopeKind,
+    readonly node: Node,
+    readonly parent: Scope | null,
+  ) {}
+
+  /** True for scopes that `var` declarations belong to. */
+  get isVarScope(): boolean {
+    return this.kind === 'program' || this.kind === 'function' || this.kind === 'module-block';
+  }
+
+  lookup(name: string): Binding | undefined {
+    for (let scope: Scope | null = this; scope !== null; scope = scope.parent) {
+      const binding = scope.bindings.get(name);
+      if (binding !== undefined) return binding;
+    }
+    return undefined;
+  }
+}
+
+export interface ScopeInfo {
+  program: Scope;
+  /** Every identifier in a reference position, mapped to its binding or `null` for a global. */
+  references: Map<Identifier, Binding | null>;
+  /** Every declaring identifier, mapped to the binding it declares. */
+  declarations: Map<Identifier, Binding>;
+  /** Global (undeclared) names referenced, with their reference sites. */
+  globals: Map<string, Identifier[]>;
+  /** The nearest function/program scope node for each `this`/`arguments` question. */
+  nodeCount: number;
+  /** True when a `with` statement exists: bare names inside it may resolve to object properties. */
+  hasWith: boolean;
+}
+
+const FUNCTION_TYPES = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+]);
+
+/** True for every kind of function node. */
+export function isFunctionNode(node: Node): boolean {
+  return FUNCTION_TYPES.has(node.type);
+}
+
+interface PendingRef {
+  id: Identifier;
+  scope: Scope;
+}
+
+/** Builds the scope tree of a parsed program and resolves its references. */
+export function bindProgram(program: Node, options: { maxNodes: number }): ScopeInfo {
+  const programScope = new Scope('program', program, null);
+  const scopeOf = new Map<Node, Scope>();
+  scopeOf.set(program, programScope);
+  let current = programScope;
+  const pending: PendingRef[] = [];
+  const handled = new Set<Node>();
+  const declarations = new Map<Identifier, Binding>();
+  let hasWith = false;
+  let sloppy = (program as { sourceType?: string }).sourceType !== 'module';
+
+  const declare = (
+    scope: Scope,
+    id: Identifier,
+    kind: BindingKind,
+    declaration: Node,
+    init: Node | null,
+    path: PathStep[],
+    defaults: Node[],
+  ): void => {
+    handled.add(id);
+    const existing = scope.bindings.get(id.name);
+    if (existing !== undefined) {
+      declarations.set(id, existing);
+      // Redeclaration (`var x = a; var x = b`): both initialisers are possible values.
+      if (init !== null) existing.assignments.push(path.length === 0 && defaults.length === 0 ? init : null);
+      return;
+    }
+    const binding: Binding = {
+      name: id.name,
+      kind,
+      id,
+      declaration,
+      init,
+      path,
+      defaults,
+      assignments: [],
+      references: [],
+      scope,
+    };
+    scope.bindings.set(id.name, binding);
+    declarations.set(id, binding);
+  };
+
+  /** Declares every identifier in a binding pattern, recording how to reach it from `init`. */
+  const declarePattern = (
+    scope: Scope,
+    pattern: Node | null | undefined,
+    kind: BindingKind,
+    declaration: Node,
+    init: Node | null,
+    path: PathStep[] = [],
+    defaults: Node[] = [],
+  ): void => {
+    if (pattern === null || pattern === undefined) return;
+    switch (pattern.type) {
+      case 'Identifier':
+        declare(scope, pattern, kind, declaration, init, path, defaults);
+        return;
+      case 'AssignmentPattern':
+        declarePattern(scope, pattern.left, kind, declaration, init, path, [...defaults, pattern.right]);
+        return;
+      case 'RestElement':
+        declarePattern(scope, pattern.argument, kind, declaration, init, [...path, { rest: true }], defaults);
+        return;
+      case 'ArrayPattern':
+        pattern.elements.forEach((element, index) => {
+          declarePattern(scope, element, kind, declaration, init, [...path, { index }], defaults);
+        });
+        return;
+      case 'ObjectPattern':
+        for (const property of pattern.properties) {
+          if (property.type === 'RestElement') {
+            declarePattern(scope, property.argument, kind, declaration, init, [...path, { rest: true }], defaults);
+            continue;
+          }
+          const key = staticPropertyKey(property.key, property.computed);
+          const step: PathStep = key === null ? { rest: true } : { key };
+          declarePattern(scope, property.value, kind, declaration, init, [...path, step], defaults);
+        }
+        return;
+      case 'TSParameterProperty':
+        declarePattern(scope, pattern.parameter, kind, declaration, init, path, defaults);
+        return;
+      default:
+        return;
+    }
+  };
+
+  /** Records the identifiers written by an assignment target, with the value each receives. */
+  const assignPattern = (pattern: Node, value: Node | null, scope: Scope): void => {
+    switch (pattern.type) {
+      case 'Identifier':
+        handled.add(pattern);
+        pending.push({ id: pattern, scope });
+        writes.set(pattern, value);
+        return;
+      case 'AssignmentPattern':
+        assignPattern(pattern.left, null, scope);
+        return;
+      case 'RestElement':
+        assignPattern(pattern.argument, null, scope);
+        return;
+      case 'ArrayPattern':
+        for (const element of pattern.elements) if (element) assignPattern(element, null, scope);
+        return;
+      case 'ObjectPattern':
+        for (const property of pattern.properties) {
+          if (property.type === 'RestElement') assignPattern(property.argument, null, scope);
+          else assignPattern(property.value as Node, null, scope);
+        }
+        return;
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSTypeAssertion':
+      case 'ParenthesizedExpression':
+        assignPattern(pattern.expression, value, scope);
+        return;
+      default:
+        return; // member expressions: the walk visits them as ordinary references
+    }
+  };
+  const writes = new Map<Identifier, Node | null>();
+
+  const varScope = (scope: Scope): Scope => {
+    let s = scope;
+    while (!s.isVarScope && s.parent !== null) s = s.parent;
+    return s;
+  };
+
+  const push = (kind: ScopeKind, node: Node): Scope => {
+    const scope = new Scope(kind, node, current);
+    scopeOf.set(node, scope);
+    current = scope;
+    return scope;
+  };
+
+  const nodeCount = walk(
+    program,
+    {
+      enter(node, parent, key) {
+        switch (node.type) {
+          case 'Identifier': {
+            if (handled.has(node)) return;
+            if (!isReferencePosition(node, parent, key)) return;
+            pending.push({ id: node, scope: current });
+            return;
+          }
+          case 'Program':
+            if (node.directives.some((d) => d.value.value === 'use strict')) sloppy = false;
+            return;
+          case 'FunctionDeclaration': {
+            if (node.id) {
+              // Block-level function declarations are block-scoped, and also var-like in sloppy code.
+              declare(current, node.id, 'function', node, null, [], []);
+              if (sloppy && !current.isVarScope) {
+                const outer = varScope(current);
+                if (!outer.bindings.has(node.id.name)) declare(outer, node.id, 'function', node, null, [], []);
+              }
+            }
+            enterFunction(node);
+            return;
+          }
+          case 'FunctionExpression':
+          case 'ArrowFunctionExpression':
+          case 'ObjectMethod':
+          case 'ClassMethod':
+          case 'ClassPrivateMethod':
+            enterFunction(node);
+            return;
+          case 'ClassDeclaration':
+          case 'ClassExpression': {
+            if (node.type === 'ClassDeclaration' && node.id) declare(current, node.id, 'class', node, null, [], []);
+            const scope = push('class', node);
+            if (node.type === 'ClassExpression' && node.id) declare(scope, node.id, 'class', node, null, [], []);
+            return;
+          }
+          case 'StaticBlock':
+            push('function', node);
+            return;
+          case 'BlockStatement':
+            if (parent !== null && (FUNCTION_TYPES.has(parent.type) || parent.type === 'CatchClause')) return;
+            push('block', node);
+            return;
+          case 'ForStatement':
+          case 'ForInStatement':
+          case 'ForOfStatement':
+          case 'SwitchStatement':
+            push('block', node);
+            if (node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
+              if (node.left.type !== 'VariableDeclaration') assignPattern(node.left, null, current);
+            }
+            return;
+          case 'CatchClause': {
+            const scope = push('catch', node);
+            declarePattern(scope, node.param, 'catch', node, null);
+            return;
+          }
+          case 'TSModuleBlock':
+            push('module-block', node);
+            return;
+          case 'VariableDeclaration': {
+            const kind = node.kind === 'var' ? 'var' : node.kind === 'let' ? 'let' : node.kind === 'const' ? 'const' : 'using';
+            const target = kind === 'var' ? varScope(current) : current;
+            const forHead =
+              parent !== null &&
+              (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') &&
+              key === 'left';
+            for (const declarator of node.declarations) {
+              // `for (const x of xs)`: x takes many values; none can be followed statically.
+              const init = forHead ? null : declarator.init ?? null;
+              declarePattern(target, declarator.id, kind, declarator, init);
+              if (forHead) {
+                const b = collectIds(declarator.id);
+                for (const id of b) target.bindings.get(id.name)?.assignments.push(null);
+              }
+            }
+            return;
+          }
+          case 'ImportDeclaration': {
+            if (node.importKind === 'type' || node.importKind === 'typeof') return false;
+            for (const specifier of node.specifiers) {
+              if (specifier.type === 'ImportSpecifier' && specifier.importKind === 'type') continue;
+              handled.add(specifier.local);
+              if (specifier.type === 'ImportSpecifier') {
+                const imported = specifier.imported;
+                if (imported.type === 'Identifier') handled.add(imported);
+              }
+              declare(programScope, specifier.local, 'import', specifier, null, [], []);
+            }
+            return;
+          }
+          case 'TSImportEqualsDeclaration':
+            handled.add(node.id);
+            declare(current, node.id, 'import', node, node.moduleReference, [], []);
+            return;
+          case 'TSEnumDeclaration':
+            declare(current, node.id, 'enum', node, null, [], []);
+            push('block', node);
+            return;
+          case 'TSModuleDeclaration':
+            if (node.id.type === 'Identifier') declare(current, node.id, 'namespace', node, null, [], []);
+            return;
+          case 'AssignmentExpression':
+            assignPattern(node.left, node.operator === '=' ? node.right : null, current);
+            return;
+          case 'UpdateExpression':
+            if (node.argument.type === 'Identifier') {
+              handled.add(node.argument);
+              pending.push({ id: node.argument, scope: current });
+              writes.set(node.argument, null);
+            }
+            return;
+          case 'WithStatement':
+            hasWith = true;
+            return;
+          default:
+            return;
+        }
+      },
+      exit(node) {
+        if (scopeOf.get(node) === current && current.parent !== null) current = current.parent;
+      },
+    },
+    true,
+  );
+
+  function enterFunction(node: Node): void {
+    const scope = push('function', node);
+    const fn = node as unknown as { id?: Identifier | null; params: Node[] };
+    if (node.type === 'FunctionExpression' && fn.id) declare(scope, fn.id, 'function', node, null, [], []);
+    else if (fn.id) handled.add(fn.id);
+    for (const param of fn.params) declarePattern(scope, param, 'param', node, null);
+  }
+
+  if (nodeCount > options.maxNodes) {
+    throw new BudgetError(`the file has ${nodeCount} syntax nodes, over the limit of ${options.maxNodes}`);
+  }
+
+  // Resolve after the walk, so hoisted declarations (`f(); function f() {}`) are seen.
+  const references = new Map<Identifier, Binding | null>();
+  const globals = new Map<string, Identifier[]>();
+  for (const { id, scope } of pending) {
+    let binding = scope.lookup(id.name) ?? null;
+    if (binding === null && id.name === 'arguments') binding = argumentsBinding(scope);
+    references.set(id, binding);
+    if (binding === null) {
+      let list = globals.get(id.name);
+      if (list === undefined) globals.set(id.name, (list = []));
+      list.push(id);
+    } else {
+      binding.references.push(id);
+      if (writes.has(id)) binding.assignments.push(writes.get(id) ?? null);
+    }
+  }
+  return { program: programScope, references, declarations, globals, nodeCount, hasWith };
+}
+
+const argumentsBindings = new WeakMap<Scope, Binding>();
+function argumentsBinding(scope: Scope): Binding | null {
+  for (let s: Scope | null = scope; s !== null; s = s.parent) {
+    if (s.kind === 'function' && s.node.type !== 'ArrowFunctionExpression' && s.node.type !== 'StaticBlock') {
+      let binding = argumentsBindings.get(s);
+      if (binding === undefined) {
+        binding = {
+          name: 'arguments',
+          kind: 'arguments',
+          id: null,
+          declaration: s.node,
+          init: null,
+          path: [],
+          defaults: [],
+          assignments: [],
+          references: [],
+          scope: s,
+        };
+        argumentsBindings.set(s, binding);
+      }
+      return binding;
+    }
+  }
+  return null;
+}
+
+/** Identifiers bound by a pattern. */
+export function collectIds(pattern: Node | null | undefined, out: Identifier[] = []): Identifier[] {
+  if (!pattern) return out;
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(pattern);
+      break;
+    case 'AssignmentPattern':
+      collectIds(pattern.left, out);
+      break;
+    case 'RestElement':
+      collectIds(pattern.argument, out);
+      break;
+    case 'ArrayPattern':
+      for (const e of pattern.elements) collectIds(e, out);
+      break;
+    case 'ObjectPattern':
+      for (const p of pattern.properties) collectIds(p.type === 'RestElement' ? p.argument : (p.value as Node), out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** The name of a non-computed property key (`a`, `'a'`, `1`), or null. */
+export function staticPropertyKey(key: Node, computed: boolean): string | null {
+  if (key.type === 'Identifier' && !computed) return key.name;
+  if (key.type === 'StringLiteral') return key.value;
+  if (key.type === 'NumericLiteral') return String(key.value);
+  if (key.type === 'BigIntLiteral') return key.value;
+  return null;
+}
+
+/** True when an identifier sits where it reads or writes a variable (not a property name or label). */
+function isReferencePosition(node: Identifier, parent: Node | null, key: string | null): boolean {
+  if (parent === null) return true;
+  switch (parent.type) {
+    case 'MemberExpression':
+    case 'OptionalMemberExpression':
+      return key !== 'property' || parent.computed;
+    case 'ObjectProperty':
+      // The value of a shorthand property is a separate node; the key is never a reference.
+      return key === 'value' || (key === 'key' && parent.computed);
+    case 'ObjectMethod':
+    case 'ClassMethod':
+    case 'ClassPrivateMethod':
+    case 'ClassProperty':
+    case 'ClassAccessorProperty':
+    case 'TSPropertySignature':
+    case 'TSDeclareMethod':
+      return key === 'key' ? parent.computed === true : key === 'value';
+    case 'LabeledStatement':
+    case 'BreakStatement':
+    case 'ContinueStatement':
+      return false;
+    case 'ExportSpecifier': {
+      const exportNode = parentOfExport(parent);
+      return key === 'local' && (exportNode === null || !exportNode.source);
+    }
+    case 'ExportNamespaceSpecifier':
+    case 'ExportDefaultSpecifier':
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+    case 'ImportAttribute':
+      return false;
+    case 'MetaProperty':
+      return false;
+    case 'TSEnumMember':
+      return key !== 'id';
+    case 'TSQualifiedName':
+    case 'TSModuleDeclaration':
+    case 'TSExternalModuleReference':
+      return false;
+    case 'PrivateName':
+      return false;
+    default:
+      return !isAmbient(parent);
+  }
+}
+
+function parentOfExport(specifier: Node): { source?: unknown } | null {
+  return ((specifier as { _parent?: Node })._parent as { source?: unknown } | undefined) ?? null;
+}
+
+/** Thrown when a file is beyond the analysis budget; the engine turns it into a finding. */
+export class BudgetError extends Error {
+  override name = 'BudgetError';
+}

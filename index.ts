@@ -1,0 +1,9 @@
+// airlock's public library API.
+export { analyze, formatMessage } from './analyzer/engine.js';
+export type { AnalyzeOptions } from './analyzer/engine.js';
+export type * from './analyzer/types.js';
+export { defineRule } from './analyzer/rule-api.js';
+export type { RuleModule, RuleContext, RuleMeta, Visitor } from './analyzer/rule-api.js';
+export { resolvePolicy, defaultPolicy, PolicyError, SAFE_BUILTIN_MODULES, DEFAULT_LIMITS } from './policy/index.js';
+export type { Policy, PolicyInput, Limits } from './policy/index.js';
+export { RULES, RULES_BY_ID } from './rules/index.js';

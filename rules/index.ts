@@ -1,0 +1,20 @@
+// The rule registry: one explicit list, sorted by id. A meta-test fails when a rule file, its test
+// file or its doc page is missing from here or from the tree.
+import type { AnyRule } from '../analyzer/rule-api.js';
+import analysisBudgetExceeded from './analysis-budget-exceeded.js';
+import inlineSuppressionIgnored from './inline-suppression-ignored.js';
+import internalError from './internal-error.js';
+import noEval from './no-eval.js';
+import parseFailure from './parse-failure.js';
+import unusedSuppression from './unused-suppression.js';
+
+export const RULES: readonly AnyRule[] = [
+  analysisBudgetExceeded,
+  inlineSuppressionIgnored,
+  internalError,
+  noEval,
+  parseFailure,
+  unusedSuppression,
+] as AnyRule[];
+
+export const RULES_BY_ID: ReadonlyMap<string, AnyRule> = new Map(RULES.map((rule) => [rule.id, rule]));
