@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   sourceType?: SourceType | 'unambiguous';
   /** The rules to draw from (default: the registry). Tests pass a single rule here. */
   rules?: readonly AnyRule[];
+  /** Size of a file that was not read because it is over the limit (set by analyzeFile). */
+  declaredBytes?: number;
 }
 
 interface ActiveRule {
@@ -68,7 +70,7 @@ export function analyze(source: string | Uint8Array, options: AnalyzeOptions = {
   const policy = options.policy === undefined ? defaultPolicy('recommended') : resolvePolicy(options.policy);
   const rules = options.rules ?? RULES;
   const findings: Finding[] = [];
-  const bytes = typeof source === 'string' ? Buffer.byteLength(source, 'utf8') : source.byteLength;
+  const bytes = options.declaredBytes ?? (typeof source === 'string' ? Buffer.byteLength(source, 'utf8') : source.byteLength);
   const report: AnalysisReport = {
     filename,
     verdict: 'accept',

@@ -13,6 +13,7 @@ export default defineRule({
       syntax: 'File not analysed: syntax error: {{message}}.',
       binary: 'File not analysed: binary content.',
       encoding: 'File not analysed: invalid encoding.',
+      unreadable: 'File not analysed: it could not be read.',
     },
     engine: true,
   },
