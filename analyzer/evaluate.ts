@@ -15,7 +15,7 @@
 import { Buffer } from 'node:buffer';
 import type { Node, Identifier, CallExpression, NewExpression, Expression } from '@babel/types';
 import type { Binding, ScopeInfo, PathStep } from './scope.js';
-import { staticPropertyKey } from './scope.js';
+import { collectIds, staticPropertyKey } from './scope.js';
 import { parentOf, TRANSPARENT_WRAPPERS } from './walk.js';
 
 /** The unknown value. */
@@ -201,7 +201,9 @@ export class Evaluator {
 
   /** The binding an identifier refers to: a Binding, `null` for a global, `undefined` if not a reference. */
   resolve(id: Identifier): Binding | null | undefined {
-    return this.scope.references.get(id);
+    const reference = this.scope.references.get(id);
+    // A declaring identifier (`const x = ...`, a destructured name) resolves to what it declares.
+    return reference !== undefined ? reference : this.scope.declarations.get(id);
   }
 
   /** True when `id` refers to the undeclared global of that name. */
@@ -252,6 +254,16 @@ export class Evaluator {
 
   private computeOwnValues(node: Node): Values {
     switch (node.type) {
+      case 'ImportSpecifier':
+      case 'ImportDefaultSpecifier':
+      case 'ImportNamespaceSpecifier': {
+        // An import is where a module's capability enters the file: `import { runInThisContext } from 'vm'`.
+        const binding = this.scope.declarations.get(node.local);
+        if (binding === undefined) return EMPTY_SET;
+        const result = new Set(this.importValues(binding));
+        result.delete(UNKNOWN);
+        return result;
+      }
       case 'ObjectProperty': {
         const parent = parentOf(node);
         if (parent === null || parent.type !== 'ObjectPattern') return EMPTY_SET;
@@ -355,6 +367,7 @@ export class Evaluator {
       case 'import':
         return this.importValues(binding);
       case 'param':
+        return this.importCallbackValues(binding);
       case 'catch':
       case 'enum':
       case 'namespace':
@@ -363,6 +376,30 @@ export class Evaluator {
         if (binding.init === null) return binding.assignments.length > 0 ? EMPTY_SET : new Set(['undefined']);
         return this.followPath(this.values(binding.init), binding.path, binding.init);
     }
+  }
+
+  /**
+   * `import('m').then((ns) => ...)`: the first parameter of a `.then` callback on a dynamic import
+   * receives the module namespace (destructuring included). Any other parameter is unknown.
+   */
+  private importCallbackValues(binding: Binding): Values {
+    const fn = binding.declaration as Node & { params?: Node[] };
+    const first = fn.params?.[0];
+    if (first === undefined || binding.id === null || !collectIds(first).includes(binding.id)) return UNKNOWN_SET;
+    const call = parentOf(fn);
+    if (call === null || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.arguments[0] !== fn) {
+      return UNKNOWN_SET;
+    }
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return UNKNOWN_SET;
+    const keys = this.memberKeys(callee);
+    if (keys === null || keys.length !== 1 || keys[0] !== 'then') return UNKNOWN_SET;
+    const receiver = unwrap(callee.object);
+    if (receiver.type !== 'ImportExpression' && !(receiver.type === 'CallExpression' && receiver.callee.type === 'Import')) return UNKNOWN_SET;
+    const modules = new Set<string>();
+    for (const value of this.values(receiver)) if (value.startsWith('module:')) modules.add(value);
+    if (modules.size === 0) return UNKNOWN_SET;
+    return this.followPath(modules, binding.path, null);
   }
 
   /** The values found by stepping through a destructuring path from a source value. */
@@ -695,6 +732,16 @@ export class Evaluator {
         }
         case 'module:module.createRequire':
           result.add('require');
+          break;
+        case 'module:util.promisify':
+        case 'module:util.callbackify':
+          // The wrapper calls the function it wraps: `promisify(cp.exec)` still reaches exec.
+          if (args && args[0]) union(result, this.values(args[0]));
+          else result.add(UNKNOWN);
+          break;
+        case 'module:module':
+          // `new Module()` is a module object like `module` itself (with `_compile`, `require`).
+          result.add(target.construct ? 'module' : UNKNOWN);
           break;
         case 'Reflect.get': {
           if (!args || args.length < 2) {
@@ -1172,13 +1219,22 @@ function canonical(path: string): string {
     }
     if (!changed) break;
   }
-  if (current.startsWith('module:') && current.endsWith('.default')) current = current.slice(0, -'.default'.length);
+  if (current.startsWith('module:')) {
+    // Interop `default` adds nothing: `require('vm').default.Script` is `vm.Script`.
+    if (current.endsWith('.default')) current = current.slice(0, -'.default'.length);
+    const inner = current.indexOf('.default.');
+    if (inner !== -1) current = current.slice(0, inner) + current.slice(inner + '.default'.length);
+  }
   return current;
 }
 
 /** The host path reached by reading `key` from a value with host path `value`. */
 export function memberPath(value: string, key: string): string {
-  if (key === 'constructor') return constructorOf(value);
+  if (key === 'constructor') {
+    // Some objects' constructors are known capabilities: `module.constructor` is `Module`.
+    const known = CANONICAL_PATHS.get(`${value}.constructor`);
+    return known ?? constructorOf(value);
+  }
   if (value === UNKNOWN) return UNKNOWN;
   if (value === 'globalThis') return globalPath(key);
   if (value.startsWith('descriptor:')) {

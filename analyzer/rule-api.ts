@@ -64,7 +64,7 @@ export interface RuleContext<MessageIds extends string = string> {
   /** Options for this rule from the policy (`rules: { id: [severity, options] }`). */
   readonly options: Readonly<Record<string, unknown>>;
   report(descriptor: ReportDescriptor<MessageIds>): void;
-  /** The binding an identifier refers to; `null` for an undeclared global; `undefined` when not a reference. */
+  /** The binding an identifier refers to (or declares); `null` for an undeclared global; `undefined` for a property name, label... */
   resolve(id: Identifier): Binding | null | undefined;
   /** True when `node` is a reference to the undeclared global `name` (through parentheses and TS wrappers). */
   isGlobalRef(node: Node, name?: string): boolean;
