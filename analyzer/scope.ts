@@ -81,6 +81,30 @@ export interface ScopeInfo {
   hasWith: boolean;
 }
 
+const NO_STEPS: PathStep[] = [];
+const NO_NODES: Node[] = [];
+
+/** Node types that may open a scope (the binder needs their exit to pop it). */
+const SCOPE_TYPES: ReadonlySet<string> = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+  'ClassDeclaration',
+  'ClassExpression',
+  'StaticBlock',
+  'BlockStatement',
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+  'SwitchStatement',
+  'CatchClause',
+  'TSModuleBlock',
+  'TSEnumDeclaration',
+]);
+
 const FUNCTION_TYPES = new Set([
   'FunctionDeclaration',
   'FunctionExpression',
@@ -103,8 +127,6 @@ interface PendingRef {
 /** Builds the scope tree of a parsed program and resolves its references. */
 export function bindProgram(program: Node, options: { maxNodes: number }): ScopeInfo {
   const programScope = new Scope('program', program, null);
-  const scopeOf = new Map<Node, Scope>();
-  scopeOf.set(program, programScope);
   let current = programScope;
   const pending: PendingRef[] = [];
   const handled = new Set<Node>();
@@ -152,8 +174,8 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
     kind: BindingKind,
     declaration: Node,
     init: Node | null,
-    path: PathStep[] = [],
-    defaults: Node[] = [],
+    path: PathStep[] = NO_STEPS,
+    defaults: Node[] = NO_NODES,
   ): void => {
     if (pattern === null || pattern === undefined) return;
     switch (pattern.type) {
@@ -234,7 +256,6 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
 
   const push = (kind: ScopeKind, node: Node): Scope => {
     const scope = new Scope(kind, node, current);
-    scopeOf.set(node, scope);
     current = scope;
     return scope;
   };
@@ -256,10 +277,10 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
           case 'FunctionDeclaration': {
             if (node.id) {
               // Block-level function declarations are block-scoped, and also var-like in sloppy code.
-              declare(current, node.id, 'function', node, null, [], []);
+              declare(current, node.id, 'function', node, null, NO_STEPS, NO_NODES);
               if (sloppy && !current.isVarScope) {
                 const outer = varScope(current);
-                if (!outer.bindings.has(node.id.name)) declare(outer, node.id, 'function', node, null, [], []);
+                if (!outer.bindings.has(node.id.name)) declare(outer, node.id, 'function', node, null, NO_STEPS, NO_NODES);
               }
             }
             enterFunction(node);
@@ -274,9 +295,9 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
             return;
           case 'ClassDeclaration':
           case 'ClassExpression': {
-            if (node.type === 'ClassDeclaration' && node.id) declare(current, node.id, 'class', node, null, [], []);
+            if (node.type === 'ClassDeclaration' && node.id) declare(current, node.id, 'class', node, null, NO_STEPS, NO_NODES);
             const scope = push('class', node);
-            if (node.type === 'ClassExpression' && node.id) declare(scope, node.id, 'class', node, null, [], []);
+            if (node.type === 'ClassExpression' && node.id) declare(scope, node.id, 'class', node, null, NO_STEPS, NO_NODES);
             return;
           }
           case 'StaticBlock':
@@ -330,20 +351,20 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
                 const imported = specifier.imported;
                 if (imported.type === 'Identifier') handled.add(imported);
               }
-              declare(programScope, specifier.local, 'import', specifier, null, [], []);
+              declare(programScope, specifier.local, 'import', specifier, null, NO_STEPS, NO_NODES);
             }
             return;
           }
           case 'TSImportEqualsDeclaration':
             handled.add(node.id);
-            declare(current, node.id, 'import', node, node.moduleReference, [], []);
+            declare(current, node.id, 'import', node, node.moduleReference, NO_STEPS, NO_NODES);
             return;
           case 'TSEnumDeclaration':
-            declare(current, node.id, 'enum', node, null, [], []);
+            declare(current, node.id, 'enum', node, null, NO_STEPS, NO_NODES);
             push('block', node);
             return;
           case 'TSModuleDeclaration':
-            if (node.id.type === 'Identifier') declare(current, node.id, 'namespace', node, null, [], []);
+            if (node.id.type === 'Identifier') declare(current, node.id, 'namespace', node, null, NO_STEPS, NO_NODES);
             return;
           case 'AssignmentExpression':
             assignPattern(node.left, node.operator === '=' ? node.right : null, current);
@@ -363,8 +384,9 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
         }
       },
       exit(node) {
-        if (scopeOf.get(node) === current && current.parent !== null) current = current.parent;
+        if (current.node === node && current.parent !== null) current = current.parent;
       },
+      exitTypes: SCOPE_TYPES,
     },
     true,
   );
@@ -372,7 +394,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   function enterFunction(node: Node): void {
     const scope = push('function', node);
     const fn = node as unknown as { id?: Identifier | null; params: Node[] };
-    if (node.type === 'FunctionExpression' && fn.id) declare(scope, fn.id, 'function', node, null, [], []);
+    if (node.type === 'FunctionExpression' && fn.id) declare(scope, fn.id, 'function', node, null, NO_STEPS, NO_NODES);
     else if (fn.id) handled.add(fn.id);
     for (const param of fn.params) declarePattern(scope, param, 'param', node, null);
   }
