@@ -653,8 +653,9 @@ export class Evaluator {
       const keys = this.memberKeys(callee);
       if (keys !== null && keys.length === 1) {
         const key = keys[0]!;
-        if (key === 'call' || key === 'apply') {
-          const receiver = this.values(callee.object);
+        // `Reflect.apply(f, t, args)` is Reflect's own method, handled below, not `.apply` of Reflect.
+        const receiver = key === 'call' || key === 'apply' ? this.values(callee.object) : EMPTY_SET;
+        if ((key === 'call' || key === 'apply') && !receiver.has('Reflect')) {
           // `Function.prototype.call.call(f, ...)` and friends: the first argument is the function.
           if (receiver.has('Function.prototype.call') || receiver.has('Function.prototype.apply')) {
             const inner = args[0];
