@@ -4,10 +4,8 @@ import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import internalError from './internal-error.js';
-import noConstructorEscape from './no-constructor-escape.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
-import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
 import unusedSuppression from './unused-suppression.js';
 
@@ -15,10 +13,8 @@ export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
   inlineSuppressionIgnored,
   internalError,
-  noConstructorEscape,
   noDynamicRequire,
   noEval,
-  noWith,
   parseFailure,
   unusedSuppression,
 ] as AnyRule[];
