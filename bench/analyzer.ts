@@ -1,0 +1,177 @@
+// `npm run bench:analyzer`: analyzer speed on a real corpus of installed npm packages, measured in
+// one run side by side with bare @babel/parser parsing and with the ESLint CLI using the closest
+// equivalent rules. The corpus and ESLint are installed at bench time into a cache folder (not
+// project dependencies). The machine is shared and noisy: figures are medians, compared as ratios.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { globSync } from 'tinyglobby';
+import { analyze } from '../analyzer/engine.js';
+import { languageOf, parseSource, sourceTypeOf } from '../analyzer/source.js';
+import { resolvePolicy } from '../policy/index.js';
+import type { ProfileName } from '../analyzer/types.js';
+
+const CORPUS_PACKAGES = ['typescript@5.9', 'lodash@4', 'react-dom@19', 'react@19', 'three@0.170', 'rxjs@7'];
+const ESLINT_PACKAGES = ['eslint@9', 'eslint-plugin-security@3'];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CLI_ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cacheDir = process.env.AIRLOCK_BENCH_DIR ?? join(tmpdir(), 'airlock-bench');
+const corpusDir = join(cacheDir, 'corpus');
+const eslintDir = join(cacheDir, 'eslint');
+
+function log(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function npmInstall(dir: string, packages: string[]): void {
+  const marker = join(dir, '.installed');
+  const wanted = packages.join(' ');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "name": "bench-scratch", "private": true }\n');
+  log(`installing ${wanted} into ${dir} ...`);
+  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...packages], { cwd: dir, stdio: 'inherit' });
+  writeFileSync(marker, wanted);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+/** Wall time and peak RSS of a command, via /usr/bin/time when present. */
+function timeCommand(command: string, args: string[], cwd: string): { ms: number; maxRssMb: number | null; status: number | null } {
+  const useTime = existsSync('/usr/bin/time');
+  const started = performance.now();
+  const result = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, CI: '1' } })
+    : spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, CI: '1' } });
+  const ms = performance.now() - started;
+  let maxRssMb: number | null = null;
+  if (useTime) {
+    const lines = (result.stderr ?? '').trim().split('\n');
+    const kb = Number(lines[lines.length - 1]);
+    if (Number.isFinite(kb)) maxRssMb = kb / 1024;
+  }
+  return { ms, maxRssMb, status: result.status };
+}
+
+function main(): void {
+  npmInstall(corpusDir, CORPUS_PACKAGES);
+  npmInstall(eslintDir, ESLINT_PACKAGES);
+  const corpusRoot = join(corpusDir, 'node_modules');
+  const files = globSync('**/*.{js,mjs,cjs}', { cwd: corpusRoot, absolute: true, ignore: ['**/*.min.js'] }).sort();
+  const texts = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  const bytes = texts.reduce((sum, { text }) => sum + Buffer.byteLength(text), 0);
+  const mb = bytes / 1e6;
+  log(`corpus: ${files.length} files, ${mb.toFixed(1)} MB (${CORPUS_PACKAGES.join(', ')})`);
+  log(`node ${process.version}, ${ROUNDS} rounds in-process, ${CLI_ROUNDS} whole-process; medians\n`);
+
+  // In-process: bare parse vs analyze under each profile, interleaved per round.
+  const profiles: ProfileName[] = ['recommended', 'strict', 'audit'];
+  const parseTimes: number[] = [];
+  const analyzeTimes = new Map<ProfileName, number[]>(profiles.map((p) => [p, []]));
+  const policies = new Map(profiles.map((p) => [p, resolvePolicy({ profile: p })]));
+  let parseFailures = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    let started = performance.now();
+    parseFailures = 0;
+    for (const { file, text } of texts) if (parseSource(text, languageOf(file), sourceTypeOf(file)).failure) parseFailures++;
+    parseTimes.push(performance.now() - started);
+    for (const profile of profiles) {
+      const policy = policies.get(profile)!;
+      started = performance.now();
+      for (const { file, text } of texts) analyze(text, { filename: file, policy });
+      analyzeTimes.get(profile)!.push(performance.now() - started);
+    }
+  }
+  const parseMs = median(parseTimes);
+  log('in-process (one thread)                 time       MB/s   x parse');
+  log(`  @babel/parser parse only          ${fmtMs(parseMs).padStart(10)}  ${(mb / (parseMs / 1000)).toFixed(1).padStart(6)}      1.00   (${parseFailures} files fail to parse)`);
+  for (const profile of profiles) {
+    const ms = median(analyzeTimes.get(profile)!);
+    log(`  airlock analyze (${profile.padEnd(11)})    ${fmtMs(ms).padStart(10)}  ${(mb / (ms / 1000)).toFixed(1).padStart(6)}  ${(ms / parseMs).toFixed(2).padStart(8)}`);
+  }
+
+  // One large file: typescript's lib/typescript.js.
+  const big = join(corpusRoot, 'typescript', 'lib', 'typescript.js');
+  if (existsSync(big)) {
+    const text = readFileSync(big, 'utf8');
+    const bigParse: number[] = [];
+    const bigAnalyze: number[] = [];
+    const policy = policies.get('recommended')!;
+    for (let round = 0; round < ROUNDS; round++) {
+      let started = performance.now();
+      parseSource(text, 'jsx', 'unambiguous');
+      bigParse.push(performance.now() - started);
+      started = performance.now();
+      analyze(text, { filename: big, policy });
+      bigAnalyze.push(performance.now() - started);
+    }
+    const p = median(bigParse);
+    const a = median(bigAnalyze);
+    log(`\none large file: typescript/lib/typescript.js (${(statSync(big).size / 1e6).toFixed(1)} MB)`);
+    log(`  parse ${fmtMs(p)}, analyze (recommended) ${fmtMs(a)}: ${(a / p).toFixed(2)}x parse`);
+  }
+
+  // Whole process: airlock audit vs the ESLint CLI with the closest equivalent rules.
+  const eslintConfig = join(eslintDir, 'eslint.config.mjs');
+  writeFileSync(
+    eslintConfig,
+    `import security from 'eslint-plugin-security';
+export default [
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ignores: ['**/*.min.js'],
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'script', parserOptions: { ecmaFeatures: { jsx: true } } },
+    plugins: { security },
+    rules: {
+      'no-eval': 'error', 'no-implied-eval': 'error', 'no-new-func': 'error', 'no-proto': 'error',
+      'no-with': 'error', 'no-caller': 'error',
+      'no-restricted-globals': ['error', 'process', 'require'],
+      'no-restricted-imports': ['error', 'child_process', 'vm', 'fs'],
+      ...security.configs.recommended.rules,
+    } },
+];
+`,
+  );
+  const eslintBin = join(eslintDir, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const eslintVersion = JSON.parse(readFileSync(join(eslintDir, 'node_modules', 'eslint', 'package.json'), 'utf8')).version as string;
+  const airlockBin = join(root, 'dist', 'cli', 'bin.js');
+  const runs: { name: string; command: string; args: string[] }[] = [
+    { name: 'airlock audit (recommended)', command: process.execPath, args: [airlockBin, 'audit', '--no-gitignore', '--format', 'json', '-o', '/dev/null', '--ignore-pattern', '**/*.min.js', corpusRoot] },
+    { name: 'airlock audit --concurrency off', command: process.execPath, args: [airlockBin, 'audit', '--no-gitignore', '--concurrency', 'off', '--format', 'json', '-o', '/dev/null', '--ignore-pattern', '**/*.min.js', corpusRoot] },
+    { name: `eslint ${eslintVersion} (default)`, command: process.execPath, args: [eslintBin, '--config', eslintConfig, '--no-warn-ignored', '--format', 'json', '-o', '/dev/null', corpusRoot] },
+  ];
+  const [major, minor] = eslintVersion.split('.').map(Number) as [number, number];
+  if (major > 9 || (major === 9 && minor >= 34)) {
+    runs.push({ name: `eslint ${eslintVersion} --concurrency auto`, command: process.execPath, args: [eslintBin, '--config', eslintConfig, '--no-warn-ignored', '--concurrency', 'auto', '--format', 'json', '-o', '/dev/null', corpusRoot] });
+  }
+  log('\nwhole process on the corpus              time    peak RSS   vs airlock');
+  const results = new Map<string, { ms: number; rss: number | null }>();
+  for (const run of runs) {
+    const times: number[] = [];
+    let rss: number | null = null;
+    for (let round = 0; round < CLI_ROUNDS; round++) {
+      const result = timeCommand(run.command, run.args, eslintDir);
+      times.push(result.ms);
+      if (result.maxRssMb !== null) rss = Math.max(rss ?? 0, result.maxRssMb);
+    }
+    results.set(run.name, { ms: median(times), rss });
+  }
+  const base = results.get(runs[0]!.name)!.ms;
+  for (const [name, { ms, rss }] of results) {
+    log(`  ${name.padEnd(36)} ${fmtMs(ms).padStart(9)}  ${rss === null ? '      n/a' : `${rss.toFixed(0).padStart(6)} MB`}   ${(ms / base).toFixed(2)}x`);
+  }
+  log(`\nheap of this (in-process) run: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB RSS`);
+}
+
+main();
