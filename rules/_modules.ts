@@ -53,9 +53,15 @@ export function moduleListed(specifier: string, entries: readonly unknown[]): bo
 // Folding specifiers and paths
 
 /** Stand-ins for the module's own location: constant for one file, unknown to the evaluator. */
-const DIRNAME = '/<dirname>';
-const FILENAME = '/<dirname>/<filename>';
-const FILE_URL = 'file:///<dirname>/<filename>';
+const OWN_DIR = '__airlock_own_dir__';
+const DIRNAME = `/${OWN_DIR}`;
+const FILENAME = `/${OWN_DIR}/__airlock_own_file__`;
+const FILE_URL = `file://${FILENAME}`;
+
+/** True when a folded path or URL is under the analysed file's own folder (`__dirname`, `import.meta.url`). */
+export function isOwnLocation(value: string): boolean {
+  return value.includes(OWN_DIR);
+}
 
 const PATH_JOINERS: ReadonlySet<string> = new Set([
   'module:path.join',

@@ -4,6 +4,7 @@ import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import internalError from './internal-error.js';
+import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
 import parseFailure from './parse-failure.js';
@@ -13,6 +14,7 @@ export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
   inlineSuppressionIgnored,
   internalError,
+  noDynamicImport,
   noDynamicRequire,
   noEval,
   parseFailure,
