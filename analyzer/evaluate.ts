@@ -125,7 +125,7 @@ const UNKNOWN_SET: Values = new Set([UNKNOWN]);
 const EMPTY_SET: Values = new Set();
 
 /** Constant values produced by folding. Arrays are frozen lists of constants. */
-export type Const = string | number | boolean | null | undefined | bigint | ConstArray | ConstBuffer | ConstObject;
+export type Const = string | number | boolean | null | undefined | bigint | ConstArray | ConstBuffer | ConstObject | ConstRegExp;
 export interface ConstArray extends ReadonlyArray<Const> {}
 /** Bytes from `Buffer.from(...)`, `Uint8Array`, ... */
 export class ConstBuffer {
@@ -135,6 +135,13 @@ export class ConstBuffer {
 export class ConstObject {
   constructor(readonly entries: ReadonlyMap<string, Const>) {}
 }
+/** A regular expression literal simple enough to apply to folded strings without backtracking blow-ups. */
+export class ConstRegExp {
+  constructor(readonly regexp: RegExp) {}
+}
+/** Regexps with a quantified group or a back-reference can backtrack exponentially: never folded. */
+const RISKY_REGEXP = /\)[*+?{]|\\[1-9]|\\k</;
+const MAX_REGEXP_SUBJECT = 64 * 1024;
 
 /** What folding produced and which decoders it ran (for explaining findings). */
 export interface FoldResult {
@@ -158,6 +165,31 @@ interface FoldState {
   steps: number;
   decoders: Set<string>;
   env: Map<Binding, Const> | null;
+  /** Folds of bindings declared outside a loop or callback being interpreted (they cannot change). */
+  memo?: Map<Binding, Const[]>;
+  /** Steps spent inside interpreted loops, bounded separately (a decoding loop runs many times). */
+  loopSteps?: number;
+}
+
+/** Array methods that change the array in place. */
+const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'unshift', 'pop', 'shift', 'splice', 'reverse', 'sort', 'fill', 'copyWithin']);
+/** Bounds of the accumulation loops that folding interprets (`for (...) out += ...`). */
+const MAX_LOOP_ITERATIONS = 20_000;
+const MAX_LOOP_STEPS = 150_000;
+/** All replays of one file together; past it, accumulated values are unknown. */
+const MAX_FILE_REPLAY_STEPS = 1_000_000;
+
+/**
+ * How a binding is built up by statements after its declaration (`s += x`, `a.push(x)`, a loop of
+ * those), when every change has that simple shape: `list` is the statement list holding the
+ * declaration at `from`; `statements` are the later statements of `list` that change it.
+ */
+interface Accumulation {
+  list: Node[];
+  from: number;
+  statements: Set<Node>;
+  /** End offset of the last changing statement: only uses after it see the final value. */
+  end: number;
 }
 
 class FoldFailure extends Error {}
@@ -173,6 +205,24 @@ export function unwrap(node: Node): Node {
 /** Normalises a module specifier: drops `node:` and sub-path noise of builtins. */
 export function normalizeSpecifier(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+}
+
+/** Shares the one-element sets of global names, so common lookups allocate nothing. */
+const globalSets = new Map<string, Values>();
+function internedGlobal(name: string): Values {
+  let set = globalSets.get(name);
+  if (set === undefined) {
+    set = new Set([globalPath(name)]);
+    if (globalSets.size < 4096) globalSets.set(name, set);
+  }
+  return set;
+}
+
+/** Maps `{?}` to the shared UNKNOWN_SET and `{}` to EMPTY_SET, so identity checks are fast paths. */
+function normalizeValues(values: Values): Values {
+  if (values.size === 0) return EMPTY_SET;
+  if (values.size === 1 && values.has(UNKNOWN)) return UNKNOWN_SET;
+  return values;
 }
 
 function union(target: Set<string>, source: Values): void {
@@ -192,6 +242,10 @@ export class Evaluator {
   private readonly foldCache = new Map<Node, FoldResult | null>();
   private readonly ownCache = new Map<Node, Values>();
   private readonly inProgress = new Set<Node | Binding>();
+  private readonly accumulationCache = new Map<Binding, Accumulation | 'none' | 'opaque'>();
+  /** Replayed accumulations: the final value and the decoders used, or null when replay failed. */
+  private readonly replayCache = new Map<Binding, { value: Const; decoders: string[] } | null>();
+  private replaySteps = 0;
   private depth = 0;
 
   constructor(
@@ -234,6 +288,7 @@ export class Evaluator {
       this.depth--;
       this.inProgress.delete(node);
     }
+    result = normalizeValues(result);
     this.valueCache.set(node, result);
     return result;
   }
@@ -277,6 +332,10 @@ export class Evaluator {
         return this.values(node);
       case 'MemberExpression':
       case 'OptionalMemberExpression': {
+        // Fast path: a plain `x.name` on an unknown object introduces nothing (but `.constructor`).
+        if (!node.computed && node.property.type === 'Identifier' && node.property.name !== 'constructor' && this.values(node.object) === UNKNOWN_SET) {
+          return EMPTY_SET;
+        }
         const result = new Set<string>();
         const keys = this.memberKeys(node);
         if (keys === null) return EMPTY_SET;
@@ -352,8 +411,9 @@ export class Evaluator {
     } finally {
       this.inProgress.delete(binding);
     }
-    this.bindingCache.set(binding, result);
-    return result;
+    const normalized = normalizeValues(result);
+    this.bindingCache.set(binding, normalized);
+    return normalized;
   }
 
   private declaredValues(binding: Binding): Values {
@@ -458,17 +518,27 @@ export class Evaluator {
       case 'Identifier': {
         const binding = this.scope.references.get(node);
         if (binding === undefined) return UNKNOWN_SET;
-        if (binding === null) return new Set([globalPath(node.name)]);
+        if (binding === null) return internedGlobal(node.name);
         return this.bindingValues(binding);
       }
       case 'ThisExpression':
         return this.thisIsGlobal(node) ? new Set(['globalThis']) : UNKNOWN_SET;
       case 'MemberExpression':
       case 'OptionalMemberExpression': {
+        const objectValues = this.values(node.object);
+        // Fast path: `x.name` on an unknown, non-literal object is unknown (no allocation).
+        if (
+          objectValues === UNKNOWN_SET &&
+          !node.computed &&
+          node.property.type === 'Identifier' &&
+          node.property.name !== 'constructor' &&
+          this.literalContainer(node.object) === null
+        ) {
+          return UNKNOWN_SET;
+        }
         const keys = this.memberKeys(node);
         const result = new Set<string>();
         if (keys === null) return UNKNOWN_SET;
-        const objectValues = this.values(node.object);
         for (const value of objectValues) for (const key of keys) union(result, new Set([memberPath(value, key)]));
         // `{ e: eval }.e`, `[eval][0]`, `const o = { e: eval }; o.e`: look inside literals.
         const container = this.literalContainer(node.object);
@@ -846,6 +916,14 @@ export class Evaluator {
         return [node.value];
       case 'NullLiteral':
         return [null];
+      case 'RegExpLiteral': {
+        if (node.pattern.length > 200 || RISKY_REGEXP.test(node.pattern)) throw FAIL;
+        try {
+          return [new ConstRegExp(new RegExp(node.pattern, node.flags))];
+        } catch {
+          throw FAIL;
+        }
+      }
       case 'BigIntLiteral':
         return [BigInt(node.value)];
       case 'TemplateLiteral': {
@@ -877,8 +955,8 @@ export class Evaluator {
         const left = this.foldNode(node.left, state);
         const out: Const[] = [];
         for (const value of left) {
-          const truthy = Boolean(toPrimitive(value));
-          const takeLeft = node.operator === '&&' ? !truthy : node.operator === '||' ? truthy : value !== null && value !== undefined;
+          const isTruthy = truthy(value);
+          const takeLeft = node.operator === '&&' ? !isTruthy : node.operator === '||' ? isTruthy : value !== null && value !== undefined;
           if (takeLeft) out.push(value);
           else out.push(...this.foldNode(node.right, state));
         }
@@ -892,7 +970,7 @@ export class Evaluator {
           if (!(error instanceof FoldFailure)) throw error;
         }
         if (test !== null && test.length === 1) {
-          return this.foldNode(Boolean(toPrimitive(test[0]!)) ? node.consequent : node.alternate, state);
+          return this.foldNode(truthy(test[0]!) ? node.consequent : node.alternate, state);
         }
         return limit([...this.foldNode(node.consequent, state), ...this.foldNode(node.alternate, state)]);
       }
@@ -974,8 +1052,19 @@ export class Evaluator {
     if (this.inProgress.has(binding)) throw FAIL;
     if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') throw FAIL;
     if (binding.defaults.length > 0) throw FAIL;
+    const accumulation = this.accumulationOf(binding);
+    if (accumulation === 'opaque') throw FAIL;
+    // Inside an interpreted loop or callback, a binding declared outside it is a constant that
+    // cannot see the loop's variables: fold it once, without the loop's environment.
+    const outerEnv = state.env;
+    if (outerEnv !== null) {
+      const memo = state.memo?.get(binding);
+      if (memo !== undefined) return memo;
+      state.env = null;
+    }
     this.inProgress.add(binding);
     try {
+      if (accumulation !== 'none') return [this.foldAccumulation(node, binding, accumulation, state)];
       const out: Const[] = [];
       if (binding.init !== null) out.push(...this.foldPath(this.foldNode(binding.init, state), binding.path));
       else if (binding.assignments.length === 0) out.push(undefined);
@@ -983,9 +1072,12 @@ export class Evaluator {
         if (assigned === null) throw FAIL;
         out.push(...this.foldNode(assigned, state));
       }
-      return limit(dedupe(out));
+      const result = limit(dedupe(out));
+      if (outerEnv !== null) (state.memo ??= new Map()).set(binding, result);
+      return result;
     } finally {
       this.inProgress.delete(binding);
+      state.env = outerEnv;
     }
   }
 
@@ -1160,7 +1252,7 @@ export class Evaluator {
         return this.foldSingle(body, state);
       };
       if (method === 'map') return items.map((item, index) => invoke([item, index]));
-      if (method === 'filter') return items.filter((item, index) => Boolean(toPrimitive(invoke([item, index]))));
+      if (method === 'filter') return items.filter((item, index) => truthy(invoke([item, index])));
       if (method === 'forEach') throw FAIL;
       let accumulator: Const = args[1] === undefined ? items[0] : this.foldSingle(args[1], state);
       const start = args[1] === undefined ? 1 : 0;
@@ -1179,10 +1271,11 @@ export class Evaluator {
     const visit = (n: Node | null | undefined, depth: number): void => {
       if (!n || depth > 20) return;
       if (n.type === 'BinaryExpression' || n.type === 'AssignmentExpression') ops.push(n.operator);
-      for (const value of Object.values(n)) {
-        if (value && typeof value === 'object' && typeof (value as Node).type === 'string' && value !== (n as { _parent?: unknown })._parent) {
-          visit(value as Node, depth + 1);
-        }
+      for (const [key, value] of Object.entries(n)) {
+        if (key === '_parent' || !value || typeof value !== 'object') continue;
+        if (Array.isArray(value)) {
+          for (const item of value) if (item && typeof (item as Node).type === 'string') visit(item as Node, depth + 1);
+        } else if (typeof (value as Node).type === 'string') visit(value as Node, depth + 1);
       }
     };
     visit(node, 0);
@@ -1192,6 +1285,382 @@ export class Evaluator {
   private paramBinding(id: Identifier): Binding | null {
     return this.scope.declarations.get(id) ?? null;
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Accumulation: a value built by later statements (`let s = ''; s += 'ev'; s += 'al'`,
+  // `const a = []; for (const c of codes) a.push(c ^ 7)`). Folding replays those statements on
+  // constants, in order, when every change has a simple statement shape; any other change to the
+  // binding (inside a function, a condition, an unknown method) makes it unknown, never a stale value.
+
+  /** 'none' when nothing changes the binding after its declaration; 'opaque' when changes cannot be replayed. */
+  private accumulationOf(binding: Binding): Accumulation | 'none' | 'opaque' {
+    let cached = this.accumulationCache.get(binding);
+    if (cached === undefined) {
+      cached = this.computeAccumulation(binding);
+      this.accumulationCache.set(binding, cached);
+    }
+    return cached;
+  }
+
+  private computeAccumulation(binding: Binding): Accumulation | 'none' | 'opaque' {
+    const sites: Node[] = [];
+    let changes = false;
+    let writes = 0;
+    for (const ref of binding.references) {
+      const site = mutationSite(ref);
+      if (site === null) continue;
+      sites.push(site);
+      if ((site.type === 'AssignmentExpression' && unwrap(site.left as Node) === ref) || site.type === 'UpdateExpression') {
+        writes++;
+        if (site.type === 'UpdateExpression' || site.operator !== '=') changes = true;
+      } else changes = true;
+    }
+    if (!changes) return 'none';
+    // Every recorded write must be one of the sites found (no destructuring or loop-head writes).
+    if (writes !== binding.assignments.length) return 'opaque';
+    if (binding.init === null || binding.path.length > 0 || binding.id === null) return 'opaque';
+    const declarator = binding.declaration;
+    const statement = parentOf(declarator);
+    const container = statement === null ? null : parentOf(statement);
+    if (declarator.type !== 'VariableDeclarator' || statement === null || container === null) return 'opaque';
+    const list = (container as { body?: unknown }).body;
+    if (!Array.isArray(list)) return 'opaque';
+    const from = list.indexOf(statement);
+    if (from === -1) return 'opaque';
+    const statements = new Set<Node>();
+    let end = -1;
+    for (const site of sites) {
+      let top: Node = site;
+      for (let hops = 0; hops < 64; hops++) {
+        const parent = parentOf(top);
+        if (parent === null || parent === container) break;
+        top = parent;
+      }
+      if (parentOf(top) !== container) return 'opaque';
+      const index = list.indexOf(top);
+      if (index <= from) return 'opaque';
+      if (!statements.has(top)) {
+        if (!this.replayableStatement(top, binding)) return 'opaque';
+        statements.add(top);
+      }
+      end = Math.max(end, top.end ?? Infinity);
+    }
+    return { list: list as Node[], from, statements, end };
+  }
+
+  /** True for a statement that folding can replay: a change of `binding`, or a simple loop of changes. */
+  private replayableStatement(statement: Node, binding: Binding): boolean {
+    if (statement.type === 'ExpressionStatement') {
+      if (this.changesBinding(statement.expression, binding)) return true;
+      const each = forEachCallback(statement.expression);
+      return each !== null && this.replayableBody(each.body, binding, []);
+    }
+    if (statement.type === 'ForStatement') {
+      const init = statement.init;
+      if (init === null || init === undefined || init.type !== 'VariableDeclaration' || init.kind === 'const') return false;
+      if (statement.test === null || statement.test === undefined || statement.update === null || statement.update === undefined) return false;
+      const counters: Binding[] = [];
+      for (const declarator of init.declarations) {
+        if (declarator.id.type !== 'Identifier' || declarator.init === null || declarator.init === undefined) return false;
+        const counter = this.scope.declarations.get(declarator.id);
+        if (counter === undefined) return false;
+        counters.push(counter);
+      }
+      // The counters change only in the update clause.
+      for (const counter of counters) {
+        for (const ref of counter.references) {
+          const site = mutationSite(ref);
+          if (site !== null && !within(site, statement.update)) return false;
+        }
+      }
+      const updates = statement.update.type === 'SequenceExpression' ? statement.update.expressions : [statement.update];
+      if (!updates.every((u) => counters.some((c) => this.changesBinding(u, c, true)))) return false;
+      return this.replayableBody(statement.body, binding, counters);
+    }
+    if (statement.type === 'ForOfStatement') {
+      if (statement.await || statement.left.type !== 'VariableDeclaration') return false;
+      const [declarator] = statement.left.declarations;
+      if (statement.left.declarations.length !== 1 || declarator!.id.type !== 'Identifier') return false;
+      const item = this.scope.declarations.get(declarator!.id);
+      if (item === undefined || item.assignments.length > 1) return false;
+      return this.replayableBody(statement.body, binding, [item]);
+    }
+    return false;
+  }
+
+  /** A loop or callback body of local constants and changes of `binding` only. */
+  private replayableBody(body: Node, binding: Binding, readOnly: Binding[]): boolean {
+    const statements = body.type === 'BlockStatement' ? body.body : [body];
+    if (statements.length === 0 || statements.length > 16) return false;
+    for (const statement of statements) {
+      if (statement.type === 'VariableDeclaration' && statement.kind !== 'var') {
+        for (const declarator of statement.declarations) {
+          if (declarator.id.type !== 'Identifier' || !declarator.init) return false;
+          const local = this.scope.declarations.get(declarator.id);
+          if (local === undefined || local.assignments.length > 0) return false;
+        }
+        continue;
+      }
+      if (statement.type === 'ExpressionStatement' && this.changesBinding(statement.expression, binding)) continue;
+      if (body.type !== 'BlockStatement' && this.changesBinding(statement, binding)) continue;
+      return false;
+    }
+    return readOnly.every((b) => b.references.every((ref) => mutationSite(ref) === null || !within(ref, body)));
+  }
+
+  /** True when `expression` is `b = x`, `b op= x`, `b++`, `b[k] = x` or `b.push(x)` (and friends). */
+  private changesBinding(expression: Node, binding: Binding, plainOnly = false): boolean {
+    const target = (node: Node): boolean => {
+      const inner = unwrap(node);
+      return inner.type === 'Identifier' && this.scope.references.get(inner) === binding;
+    };
+    switch (expression.type) {
+      case 'AssignmentExpression': {
+        if (expression.operator === '&&=' || expression.operator === '||=' || expression.operator === '??=') return false;
+        if (target(expression.left)) return true;
+        const left = expression.left as Node;
+        return !plainOnly && left.type === 'MemberExpression' && target(left.object);
+      }
+      case 'UpdateExpression':
+        return target(expression.argument);
+      case 'CallExpression': {
+        if (plainOnly) return false;
+        const callee = expression.callee;
+        if (callee.type !== 'MemberExpression' || !target(callee.object)) return false;
+        const method = staticPropertyKey(callee.property, callee.computed);
+        return method === 'push' || method === 'unshift' || method === 'pop' || method === 'shift' || method === 'reverse';
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Replays the accumulation of `binding` and returns its value after the last change. */
+  private foldAccumulation(use: Node, binding: Binding, accumulation: Accumulation, state: FoldState): Const {
+    if (use.start === null || use.start === undefined || use.start < accumulation.end) throw FAIL;
+    const cached = this.replayCache.get(binding);
+    if (cached === null || (cached === undefined && this.replaySteps > MAX_FILE_REPLAY_STEPS)) throw FAIL;
+    if (cached !== undefined) {
+      for (const decoder of cached.decoders) state.decoders.add(decoder);
+      return cached.value;
+    }
+    // Replayed once per binding with its own budget, so that the answer does not depend on the use.
+    const replayState: FoldState = { steps: 0, decoders: new Set(), env: null };
+    let value: Const;
+    try {
+      value = this.replayAccumulation(binding, accumulation, replayState);
+    } catch (error) {
+      if (error instanceof FoldFailure || error instanceof RangeError || error instanceof TypeError) this.replayCache.set(binding, null);
+      throw error;
+    } finally {
+      this.replaySteps += replayState.steps + (replayState.loopSteps ?? 0);
+    }
+    this.replayCache.set(binding, { value, decoders: [...replayState.decoders] });
+    for (const decoder of replayState.decoders) state.decoders.add(decoder);
+    return value;
+  }
+
+  private replayAccumulation(binding: Binding, accumulation: Accumulation, state: FoldState): Const {
+    const env = new Map<Binding, Const>();
+    state.env = env;
+    env.set(binding, mutableCopy(this.foldSingle(binding.init!, state)));
+    for (let i = accumulation.from + 1; i < accumulation.list.length; i++) {
+      const statement = accumulation.list[i]!;
+      if (!accumulation.statements.has(statement)) continue;
+      this.replay(statement, binding, env, state);
+      if (statement.end !== null && statement.end !== undefined && statement.end >= accumulation.end) break;
+    }
+    const value = env.get(binding);
+    if (typeof value === 'string') checkString(value);
+    return value as Const;
+  }
+
+  private replay(statement: Node, binding: Binding, env: Map<Binding, Const>, state: FoldState): void {
+    if (statement.type === 'ExpressionStatement' && this.changesBinding(statement.expression, binding)) {
+      this.applyChange(statement.expression, binding, env, state);
+      return;
+    }
+    const counted = (run: (iterate: () => boolean) => void): void => {
+      // Each pass gets the ordinary per-fold budget; all passes together are bounded too.
+      const saved = state.steps;
+      let iterations = 0;
+      run(() => {
+        state.loopSteps = (state.loopSteps ?? 0) + (state.steps - saved);
+        state.steps = saved;
+        if (++iterations > MAX_LOOP_ITERATIONS || state.loopSteps > MAX_LOOP_STEPS) throw FAIL;
+        return true;
+      });
+      state.steps = saved + 1;
+    };
+    const runBody = (body: Node): void => {
+      const statements = body.type === 'BlockStatement' ? body.body : [body];
+      for (const inner of statements) {
+        if (inner.type === 'VariableDeclaration') {
+          for (const declarator of inner.declarations) {
+            const local = this.scope.declarations.get(declarator.id as Identifier);
+            if (local === undefined) throw FAIL;
+            env.set(local, this.foldSingle(declarator.init!, state));
+          }
+        } else this.applyChange(inner.type === 'ExpressionStatement' ? inner.expression : inner, binding, env, state);
+      }
+    };
+    if (/\^/.test(this.nodeOperators(statement))) state.decoders.add('xor');
+    if (statement.type === 'ForStatement') {
+      const init = statement.init as Node & { declarations: { id: Identifier; init: Node }[] };
+      for (const declarator of init.declarations) {
+        env.set(this.scope.declarations.get(declarator.id)!, this.foldSingle(declarator.init, state));
+      }
+      counted((tick) => {
+        while (tick() && truthy(this.foldSingle(statement.test!, state))) {
+          runBody(statement.body);
+          const updates = statement.update!.type === 'SequenceExpression' ? statement.update!.expressions : [statement.update!];
+          for (const update of updates) {
+            const counter = [...env.keys()].find((b) => this.changesBinding(update, b, true));
+            if (counter === undefined) throw FAIL;
+            this.applyChange(update, counter, env, state);
+          }
+        }
+      });
+      return;
+    }
+    let items: Const[];
+    let body: Node;
+    let params: (Binding | null)[];
+    if (statement.type === 'ForOfStatement') {
+      items = iterable(this.foldSingle(statement.right, state));
+      body = statement.body;
+      params = [this.scope.declarations.get((statement.left as Node & { declarations: { id: Identifier }[] }).declarations[0]!.id) ?? null];
+    } else if (statement.type === 'ExpressionStatement') {
+      const each = forEachCallback(statement.expression);
+      if (each === null) throw FAIL;
+      items = iterable(this.foldSingle(each.receiver, state));
+      body = each.body;
+      params = each.params.map((p) => (p.type === 'Identifier' ? this.paramBinding(p) : null));
+    } else throw FAIL;
+    if (params.some((p) => p === null)) throw FAIL;
+    counted((tick) => {
+      items.forEach((item, index) => {
+        tick();
+        if (params[0]) env.set(params[0], item);
+        if (params[1]) env.set(params[1], index);
+        runBody(body);
+      });
+    });
+  }
+
+  /** Applies one change (`b += x`, `b.push(x)`, `b[k] = x`, `b++`) to the value of `binding` in `env`. */
+  private applyChange(expression: Node, binding: Binding, env: Map<Binding, Const>, state: FoldState): void {
+    const current = env.get(binding);
+    switch (expression.type) {
+      case 'AssignmentExpression': {
+        const left = unwrap(expression.left as Node);
+        const right = this.foldSingle(expression.right, state);
+        const combine = (old: Const): Const => (expression.operator === '=' ? right : binaryOp(expression.operator.slice(0, -1), old, right));
+        if (left.type === 'Identifier') {
+          env.set(binding, combine(current));
+          return;
+        }
+        if (left.type !== 'MemberExpression') throw FAIL;
+        const key = constToString(left.computed ? this.foldSingle(left.property, state) : (left.property as Identifier).name);
+        if (Array.isArray(current)) {
+          const index = Number(key);
+          if (!Number.isInteger(index) || index < 0 || index > current.length || index > MAX_LOOP_ITERATIONS) throw FAIL;
+          (current as Const[])[index] = combine((current as Const[])[index]);
+          return;
+        }
+        if (current instanceof ConstObject) {
+          if (key === '__proto__') throw FAIL;
+          const entries = new Map(current.entries);
+          entries.set(key, combine(entries.get(key)));
+          env.set(binding, new ConstObject(entries));
+          return;
+        }
+        throw FAIL;
+      }
+      case 'UpdateExpression': {
+        if (unwrap(expression.argument).type !== 'Identifier') throw FAIL;
+        const number = Number(toPrimitive(current));
+        env.set(binding, expression.operator === '++' ? number + 1 : number - 1);
+        return;
+      }
+      case 'CallExpression': {
+        if (!Array.isArray(current)) throw FAIL;
+        const callee = expression.callee as Node & { property: Node; computed: boolean };
+        const method = staticPropertyKey(callee.property, callee.computed);
+        const array = current as Const[];
+        const args = expression.arguments.map((arg) => this.foldSingle(arg, state));
+        if (method === 'push') {
+          if (array.length + args.length > MAX_LOOP_ITERATIONS) throw FAIL;
+          array.push(...args);
+        } else if (method === 'unshift') {
+          if (array.length + args.length > MAX_LOOP_ITERATIONS) throw FAIL;
+          array.unshift(...args);
+        } else if (method === 'pop') array.pop();
+        else if (method === 'shift') array.shift();
+        else if (method === 'reverse') {
+          state.decoders.add('reverse');
+          array.reverse();
+        } else throw FAIL;
+        return;
+      }
+      default:
+        throw FAIL;
+    }
+  }
+}
+
+/** The expression that changes the variable `ref` refers to, or null when `ref` only reads it. */
+function mutationSite(ref: Identifier): Node | null {
+  let node: Node = ref;
+  let parent = parentOf(node);
+  while (parent !== null && TRANSPARENT_WRAPPERS.has(parent.type)) {
+    node = parent;
+    parent = parentOf(node);
+  }
+  if (parent === null) return null;
+  if (parent.type === 'AssignmentExpression' && parent.left === node) return parent;
+  if (parent.type === 'UpdateExpression') return parent;
+  if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node) {
+    const outer = parentOf(parent);
+    if (outer === null) return null;
+    if ((outer.type === 'CallExpression' || outer.type === 'OptionalCallExpression') && outer.callee === parent) {
+      const method = staticPropertyKey(parent.property, parent.computed);
+      return method !== null && MUTATING_METHODS.has(method) ? outer : null;
+    }
+    if (outer.type === 'AssignmentExpression' && outer.left === parent) return outer;
+    if (outer.type === 'UpdateExpression') return outer;
+    if (outer.type === 'UnaryExpression' && outer.operator === 'delete') return outer;
+  }
+  return null;
+}
+
+/** True when `node` lies inside `container` (by source range). */
+function within(node: Node, container: Node): boolean {
+  return node.start != null && container.start != null && node.start >= container.start && node.end! <= container.end!;
+}
+
+/** `xs.forEach((x, i) => ...)` as a statement: its receiver, parameters and body. */
+function forEachCallback(expression: Node): { receiver: Node; params: Node[]; body: Node } | null {
+  if (expression.type !== 'CallExpression' || expression.arguments.length !== 1) return null;
+  const callee = expression.callee;
+  if (callee.type !== 'MemberExpression' || staticPropertyKey(callee.property, callee.computed) !== 'forEach') return null;
+  const fn = expression.arguments[0]!;
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return null;
+  if (fn.async || fn.generator || fn.params.length > 2) return null;
+  return { receiver: callee.object, params: fn.params, body: fn.body };
+}
+
+/** The items a folded value iterates over (`for...of`, `forEach`). */
+function iterable(value: Const): Const[] {
+  if (typeof value === 'string') return Array.from(value);
+  if (Array.isArray(value)) return [...(value as Const[])];
+  if (value instanceof ConstBuffer) return Array.from(value.bytes);
+  throw FAIL;
+}
+
+/** A private copy of an accumulator's start value, so that replayed pushes do not touch shared constants. */
+function mutableCopy(value: Const): Const {
+  return Array.isArray(value) ? [...(value as Const[])] : value;
 }
 
 function singleReturn(block: Node & { body: Node[] }): Node | null {
@@ -1325,6 +1794,7 @@ export function toPrimitive(value: Const): string | number | boolean | null | un
   if (Array.isArray(value)) return checkString((value as Const[]).map((v) => (v === null || v === undefined ? '' : constToString(v))).join(','));
   if (value instanceof ConstBuffer) return checkString(value.bytes.join(','));
   if (value instanceof ConstObject) return '[object Object]';
+  if (value instanceof ConstRegExp) return String(value.regexp);
   return value as string | number | boolean | null | undefined | bigint;
 }
 
@@ -1387,11 +1857,16 @@ function binaryOp(operator: string, a: Const, b: Const): Const {
   }
 }
 
+/** JavaScript truthiness: objects (arrays, buffers, object literals, regexps) are always truthy. */
+function truthy(value: Const): boolean {
+  if (typeof value === 'object' && value !== null) return true;
+  return Boolean(value);
+}
+
 function unaryOp(operator: string, value: Const): Const {
+  if (operator === '!') return !truthy(value);
   const x = toPrimitive(value) as never;
   switch (operator) {
-    case '!':
-      return !x;
     case '-':
       return -(x as number);
     case '+':
@@ -1488,7 +1963,8 @@ function callMethod(receiver: Const, method: string, args: Const[], state: FoldS
       if (Number(args[0]) > MAX_FOLD_STRING) throw FAIL;
     }
     if (method === 'split') state.steps += Math.ceil(receiver.length / 64);
-    const primitiveArgs = args.map((a) => (Array.isArray(a) ? a : toPrimitive(a)));
+    if (args.some((a) => a instanceof ConstRegExp) && receiver.length > MAX_REGEXP_SUBJECT) throw FAIL;
+    const primitiveArgs = args.map((a) => (Array.isArray(a) ? a : a instanceof ConstRegExp ? new RegExp(a.regexp.source, a.regexp.flags) : toPrimitive(a)));
     const result = (String.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.apply(receiver, primitiveArgs);
     if (typeof result === 'string') return checkString(result);
     if (Array.isArray(result)) return result as Const[];
