@@ -3,6 +3,7 @@
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
+import installScript from './install-script.js';
 import internalError from './internal-error.js';
 import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
@@ -13,6 +14,7 @@ import unusedSuppression from './unused-suppression.js';
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
   inlineSuppressionIgnored,
+  installScript,
   internalError,
   noDynamicImport,
   noDynamicRequire,

@@ -1,5 +1,6 @@
 // `airlock audit [paths...]`: analyse a tree, print a report, and exit 0 (clean), 1 (findings) or 2.
 import { writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -14,6 +15,12 @@ import { UsageError, wantsColor } from '../io.js';
 import { packageVersion } from '../package.js';
 import { parseIntOption, type CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
+import { applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
+import { changedFiles, filterChanged } from '../git.js';
+import { AuditCache, defaultCacheLocation } from '../cache.js';
+import { auditPackages, planPackages, type PackageSummary } from '../deps.js';
+import type { AnalysisReport } from '../../analyzer/types.js';
+import type { Policy } from '../../policy/index.js';
 
 interface AuditFlags {
   profile?: ProfileName;
@@ -29,6 +36,12 @@ interface AuditFlags {
   quiet?: boolean;
   verbose?: boolean;
   progress: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
+  cache?: boolean;
+  cacheLocation?: string;
+  deps?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -62,6 +75,12 @@ export function registerAuditCommand(program: Command, context: CommandContext):
     .option('--quiet', 'report errors only')
     .option('--verbose', 'also list info-level findings')
     .option('--no-progress', 'never show a progress line')
+    .option('--baseline <file>', 'fail only on findings not recorded in this baseline file')
+    .option('--write-baseline <file>', "record today's findings in a baseline file (and exit 0)")
+    .option('--changed-since <git-ref>', 'audit only files changed since this git ref (committed, staged, unstaged, untracked)')
+    .option('--cache', 'reuse results of unchanged files (by content hash, policy and airlock version)')
+    .option('--cache-location <dir>', 'cache folder (default node_modules/.cache/airlock or .airlock-cache)')
+    .option('--deps', 'dependency audit: audit profile, node_modules by default, findings grouped by package')
     .action(async (paths: string[], flags: AuditFlags) => {
       context.setExitCode(await runAudit(paths, flags, context));
     });
@@ -70,6 +89,10 @@ export function registerAuditCommand(program: Command, context: CommandContext):
 async function runAudit(paths: string[], flags: AuditFlags, context: CommandContext): Promise<number> {
   const { io } = context;
   const { config, filepath } = await loadConfig(io.cwd, flags.config, flags.configSearch);
+  if (flags.baseline !== undefined && flags.writeBaseline !== undefined) throw new UsageError('use either --baseline or --write-baseline, not both');
+  // --deps implies the audit profile (unless one is named) and audits node_modules by default.
+  if (flags.deps && flags.profile === undefined) flags.profile = 'audit';
+  if (flags.deps && paths.length === 0) paths = ['node_modules'];
   const ruleFlags = parseRuleFlags(flags.rule);
   const input: PolicyInput = policyPart(config);
   const policy = (() => {
@@ -85,17 +108,39 @@ async function runAudit(paths: string[], flags: AuditFlags, context: CommandCont
   const maxWarnings = flags.maxWarnings === undefined ? -1 : parseIntOption('--max-warnings', flags.maxWarnings);
   const concurrency =
     flags.concurrency === 'auto' ? undefined : flags.concurrency === 'off' ? 1 : parseIntOption('--concurrency', flags.concurrency, 1);
-  const files = await collectFiles(paths, {
+  let files = await collectFiles(paths, {
     cwd: io.cwd,
     ignorePatterns: [...(config.ignorePatterns ?? []), ...flags.ignorePattern],
-    gitignore: flags.gitignore,
+    gitignore: flags.gitignore && !flags.deps,
   });
+  if (flags.changedSince !== undefined) files = filterChanged(files, await changedFiles(io.cwd, flags.changedSince));
+  // Package grouping: the dependency audit, or the audit profile over a tree.
+  const packageMode = flags.deps === true || policy.profile === 'audit';
+  const plan = packageMode ? await planPackages(files, auditedDirectories(paths, io.cwd), io.cwd) : null;
+  if (plan !== null && plan.extraFiles.length > 0) files = [...files, ...plan.extraFiles];
   const progress = createProgress(io, flags.progress);
-  let reports;
+  let reports: AnalysisReport[];
   try {
-    reports = await auditFiles(files, { policy, concurrency, onProgress: progress.update });
+    reports = await auditWithCache(files, policy, concurrency, progress.update, flags, io);
   } finally {
     progress.done();
+  }
+  let packages: PackageSummary[] | undefined;
+  if (plan !== null) ({ reports, packages } = auditPackages(plan, reports, policy, io.cwd));
+  let baselineInUse = false;
+  if (flags.writeBaseline !== undefined) {
+    const path = resolve(io.cwd, flags.writeBaseline);
+    const count = await writeBaseline(path, reports, packageVersion());
+    io.stderr(`airlock: wrote ${count} finding${count === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
+    applyBaseline(path, await readBaseline(path), reports, flags.writeBaseline);
+    baselineInUse = true;
+  } else if (flags.baseline !== undefined) {
+    const path = resolve(io.cwd, flags.baseline);
+    const result = applyBaseline(path, await readBaseline(path), reports, flags.baseline);
+    if (result.unused > 0) {
+      io.stderr(`airlock: ${result.unused} baseline entr${result.unused === 1 ? 'y matches' : 'ies match'} no finding any more (fixed?); rewrite it with --write-baseline\n`);
+    }
+    baselineInUse = true;
   }
   if (flags.quiet) {
     for (const report of reports) report.findings = report.findings.filter((f) => f.severity === 'error' || f.suppressed);
@@ -108,6 +153,8 @@ async function runAudit(paths: string[], flags: AuditFlags, context: CommandCont
     policy,
     verbose: flags.verbose === true,
     version: packageVersion(),
+    ...(packages !== undefined ? { packages } : {}),
+    baseline: baselineInUse,
   });
   if (toFile) {
     try {
@@ -124,4 +171,45 @@ async function runAudit(paths: string[], flags: AuditFlags, context: CommandCont
     return 1;
   }
   return 0;
+}
+
+/** The directories among the audited paths (for finding packages that have no source files). */
+function auditedDirectories(paths: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  for (const given of paths.length > 0 ? paths : ['.']) {
+    const absolute = resolve(cwd, given);
+    try {
+      if (statSync(absolute).isDirectory()) out.push(absolute);
+    } catch {
+      // collectFiles has already reported missing paths
+    }
+  }
+  return out;
+}
+
+/** Audits the files, serving unchanged ones from the cache when --cache is on. */
+async function auditWithCache(
+  files: readonly string[],
+  policy: Policy,
+  concurrency: number | undefined,
+  onProgress: (done: number, total: number) => void,
+  flags: AuditFlags,
+  io: CommandContext['io'],
+): Promise<AnalysisReport[]> {
+  if (!flags.cache && flags.cacheLocation === undefined) return auditFiles(files, { policy, concurrency, onProgress });
+  const location = flags.cacheLocation !== undefined ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd);
+  const cache = await AuditCache.open(location, io.cwd, policy, packageVersion());
+  if (cache.problem !== null) io.stderr(`airlock: ignoring the cache ${cache.file}: ${cache.problem}\n`);
+  const { hits, misses } = cache.lookup(files);
+  const fresh = await auditFiles(
+    misses.map((i) => files[i]!),
+    { policy, concurrency, onProgress: (done, total) => onProgress(hits.size + done, hits.size + total) },
+  );
+  cache.store(fresh);
+  const problem = await cache.save();
+  if (problem !== null) io.stderr(`airlock: ${problem}\n`);
+  const out: AnalysisReport[] = new Array(files.length);
+  for (const [i, report] of hits) out[i] = report;
+  misses.forEach((fileIndex, k) => (out[fileIndex] = fresh[k]!));
+  return out;
 }

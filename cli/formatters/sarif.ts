@@ -69,8 +69,17 @@ export const sarif: Formatter = (reports, context) => {
         ],
         partialFingerprints: { 'airlockFingerprint/v1': f.fingerprint },
         ...(f.suppressed
-          ? { suppressions: [{ kind: f.suppressed.kind === 'directive' ? 'inSource' : 'external', justification: f.suppressed.justification }] }
+          ? {
+              suppressions: [
+                {
+                  kind: f.suppressed.kind === 'directive' ? 'inSource' : 'external',
+                  justification: f.suppressed.justification,
+                  properties: { airlockKind: f.suppressed.kind },
+                },
+              ],
+            }
           : {}),
+        ...(context.baseline ? { baselineState: f.suppressed?.kind === 'baseline' ? 'unchanged' : 'new' } : {}),
       });
     }
   }

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
 import type { Formatter } from './types.js';
+import { packageTableLines } from './packages.js';
 
 export const stylish: Formatter = (reports, context) => {
   const c = pc.createColors(context.color);
@@ -27,6 +28,7 @@ export const stylish: Formatter = (reports, context) => {
       lines.push(`  ${c.dim(where)}  ${level}  ${f.message}  ${c.dim(f.ruleId)}`);
     }
   }
+  if (context.packages !== undefined) lines.push(...packageTableLines(context.packages, c, context.verbose));
   const problems = errors + warnings;
   const notes: string[] = [];
   if (infos > 0 && !context.verbose) notes.push(`${infos} info note${infos === 1 ? '' : 's'} hidden (--verbose lists them)`);
