@@ -5,9 +5,13 @@ import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
 import internalError from './internal-error.js';
+import noConstructorEscape from './no-constructor-escape.js';
 import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
+import noFunctionConstructor from './no-function-constructor.js';
+import noProtoAccess from './no-proto-access.js';
+import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
 import unusedSuppression from './unused-suppression.js';
 
@@ -16,9 +20,13 @@ export const RULES: readonly AnyRule[] = [
   inlineSuppressionIgnored,
   installScript,
   internalError,
+  noConstructorEscape,
   noDynamicImport,
   noDynamicRequire,
   noEval,
+  noFunctionConstructor,
+  noProtoAccess,
+  noWith,
   parseFailure,
   unusedSuppression,
 ] as AnyRule[];

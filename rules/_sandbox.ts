@@ -1,0 +1,503 @@
+// Shared helpers of the sandbox-integrity rules (no-constructor-escape, no-proto-access,
+// no-intrinsic-mutation, no-global-tampering, no-global-object, no-host-handles,
+// no-stack-introspection, no-webassembly, no-shared-memory, no-unresolved-sensitive-access,
+// no-host-callback-introspection). They answer small structural questions cheaply ("which key does
+// this member read?", "is this value only compared?", "which object does this call write to?") so
+// that each rule stays a short visitor, and so that hot visitors filter on names before they ask
+// the evaluator anything.
+import type { Node, Identifier } from '@babel/types';
+import type { RuleContext } from '../analyzer/rule-api.js';
+import type { Binding } from '../analyzer/scope.js';
+import { unwrap } from '../analyzer/evaluate.js';
+import { TRANSPARENT_WRAPPERS, walk } from '../analyzer/walk.js';
+
+export { unwrap };
+
+/** ECMAScript built-in constructors and the constructors reachable only through syntax. */
+export const INTRINSIC_CONSTRUCTORS: ReadonlySet<string> = new Set([
+  'Object',
+  'Function',
+  'AsyncFunction',
+  'GeneratorFunction',
+  'AsyncGeneratorFunction',
+  'Array',
+  'String',
+  'Number',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
+  'SuppressedError',
+  'RegExp',
+  'Date',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'WeakRef',
+  'FinalizationRegistry',
+  'Promise',
+  'Proxy',
+  'ArrayBuffer',
+  'SharedArrayBuffer',
+  'DataView',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float16Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Iterator',
+  'DisposableStack',
+  'AsyncDisposableStack',
+]);
+
+/** Node's built-in module names (Node 20), without the `node:` prefix. */
+export const NODE_BUILTIN_MODULES: ReadonlySet<string> = new Set([
+  'assert', 'assert/strict', 'async_hooks', 'buffer', 'child_process', 'cluster', 'console', 'constants',
+  'crypto', 'dgram', 'diagnostics_channel', 'dns', 'dns/promises', 'domain', 'events', 'fs', 'fs/promises',
+  'http', 'http2', 'https', 'inspector', 'inspector/promises', 'module', 'net', 'os', 'path', 'path/posix',
+  'path/win32', 'perf_hooks', 'process', 'punycode', 'querystring', 'readline', 'readline/promises', 'repl',
+  'stream', 'stream/consumers', 'stream/promises', 'stream/web', 'string_decoder', 'sys', 'test', 'timers',
+  'timers/promises', 'tls', 'trace_events', 'tty', 'url', 'util', 'util/types', 'v8', 'vm', 'wasi',
+  'worker_threads', 'zlib', 'sqlite', 'sea',
+]);
+
+/** Pseudo values the evaluator gives to function values. */
+export const FUNCTION_PSEUDO_VALUES: ReadonlySet<string> = new Set([
+  '<function>',
+  '<async function>',
+  '<generator function>',
+  '<async generator function>',
+  '<class>',
+  '<constructor>',
+]);
+
+type AnyNode = Node & Record<string, any>;
+
+/** True for `a.b`, `a?.b`, `a[b]`. */
+export function isMember(node: Node | null | undefined): node is Node & { object: Node; property: Node; computed: boolean } {
+  return node != null && (node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression');
+}
+
+/** True for calls and optional calls (not `new`). */
+export function isCall(node: Node | null | undefined): node is Node & { callee: Node; arguments: Node[] } {
+  return node != null && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression');
+}
+
+/**
+ * The key a member expression reads when it is one of `names`, or null. Non-computed and literal
+ * keys are compared without allocating; other computed keys are folded (`x['con' + 'structor']`).
+ */
+export function matchMemberKey(context: RuleContext, node: Node, names: ReadonlySet<string>): string | null {
+  const member = node as AnyNode;
+  if (!member.computed) {
+    const property = member.property as AnyNode;
+    return property.type === 'Identifier' && names.has(property.name) ? property.name : null;
+  }
+  return matchKeyExpression(member.property, names, () => context.memberKeys(node));
+}
+
+/** The key of an object/class property or pattern property when it is one of `names`, or null. */
+export function matchPropertyKey(context: RuleContext, property: Node, names: ReadonlySet<string>): string | null {
+  const prop = property as AnyNode;
+  const key = prop.key as AnyNode | undefined;
+  if (key === undefined || key === null) return null;
+  if (!prop.computed) {
+    if (key.type === 'Identifier') return names.has(key.name) ? key.name : null;
+    if (key.type === 'StringLiteral') return names.has(key.value) ? key.value : null;
+    if (key.type === 'NumericLiteral') return names.has(String(key.value)) ? String(key.value) : null;
+    return null;
+  }
+  return matchKeyExpression(key, names, () => context.foldStrings(key));
+}
+
+function matchKeyExpression(
+  key: AnyNode,
+  names: ReadonlySet<string>,
+  fold: () => string[] | null,
+): string | null {
+  switch (key.type) {
+    case 'StringLiteral':
+      return names.has(key.value) ? key.value : null;
+    case 'NumericLiteral':
+    case 'BooleanLiteral':
+    case 'NullLiteral':
+    case 'PrivateName':
+      return null;
+    default: {
+      const keys = fold();
+      if (keys === null) return null;
+      for (const k of keys) if (names.has(k)) return k;
+      return null;
+    }
+  }
+}
+
+/** The keys an expression used as a property key may be (folded), or null when unknown. */
+export function keyStrings(context: RuleContext, node: Node | undefined): string[] | null {
+  if (node === undefined) return null;
+  const inner = unwrap(node) as AnyNode;
+  if (inner.type === 'StringLiteral') return [inner.value];
+  if (inner.type === 'NumericLiteral') return [String(inner.value)];
+  return context.foldStrings(inner);
+}
+
+/** The node's parent, skipping parentheses and TypeScript's type-only wrappers. */
+export function usageParent(context: RuleContext, node: Node): { parent: Node | null; child: Node } {
+  let child = node;
+  let parent = context.parentOf(child);
+  while (parent !== null && TRANSPARENT_WRAPPERS.has(parent.type)) {
+    child = parent;
+    parent = context.parentOf(child);
+  }
+  return { parent, child };
+}
+
+/** True when the expression is the operand of `typeof` (its value never escapes). */
+export function isTypeofOperand(context: RuleContext, node: Node): boolean {
+  const { parent } = usageParent(context, node);
+  return parent !== null && parent.type === 'UnaryExpression' && (parent as AnyNode).operator === 'typeof';
+}
+
+/** True when the expression is the target of an assignment, update or `delete` (a write). */
+export function isWriteTarget(context: RuleContext, node: Node): boolean {
+  const { parent, child } = usageParent(context, node);
+  if (parent === null) return false;
+  const p = parent as AnyNode;
+  if (p.type === 'AssignmentExpression') return p.left === child;
+  if (p.type === 'UpdateExpression') return true;
+  if (p.type === 'UnaryExpression') return p.operator === 'delete';
+  return false;
+}
+
+const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(['===', '!==', '==', '!=', 'instanceof']);
+
+/**
+ * True when a value is only compared, tested or named where it is read: `x.constructor === Y`,
+ * `a instanceof x.constructor`, `x.constructor.name`, `typeof x.constructor`, `if (x.constructor)`,
+ * `x.constructor && ...`, `switch (x.constructor)`. Such uses cannot call the value or hand it on.
+ * `allowPrototype` also accepts `.prototype` reads that are themselves only compared.
+ */
+export function isInertUse(context: RuleContext, node: Node, allowPrototype = true): boolean {
+  const { parent, child } = usageParent(context, node);
+  if (parent === null) return false;
+  const p = parent as AnyNode;
+  switch (p.type) {
+    case 'BinaryExpression':
+      return COMPARISON_OPERATORS.has(p.operator);
+    case 'UnaryExpression':
+      return p.operator === 'typeof' || p.operator === '!' || p.operator === 'void';
+    case 'IfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'ForStatement':
+    case 'ConditionalExpression':
+      return p.test === child;
+    case 'SwitchStatement':
+      return p.discriminant === child;
+    case 'SwitchCase':
+      return p.test === child;
+    case 'LogicalExpression':
+      // Only a falsy value flows out of `x && ...`: harmless.
+      return p.operator === '&&' && p.left === child;
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      if (p.object !== child) return false;
+      if (matchMemberKey(context, p, NAME_KEYS) !== null) return true;
+      if (allowPrototype && matchMemberKey(context, p, PROTOTYPE_KEY) !== null) return isInertUse(context, p, false);
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+const NAME_KEYS: ReadonlySet<string> = new Set(['name']);
+const PROTOTYPE_KEY: ReadonlySet<string> = new Set(['prototype']);
+
+/** The innermost function (or program) that encloses a node; arrows included. */
+export function enclosingFunction(context: RuleContext, node: Node): Node | null {
+  for (let p = context.parentOf(node); p !== null; p = context.parentOf(p)) {
+    if (FUNCTION_TYPES.has(p.type)) return p;
+  }
+  return null;
+}
+
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+]);
+
+/** The innermost non-arrow function, class member or static block that decides `this` for a node. */
+export function thisOwner(context: RuleContext, node: Node): Node | null {
+  for (let p = context.parentOf(node); p !== null; p = context.parentOf(p)) {
+    switch (p.type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ObjectMethod':
+      case 'ClassMethod':
+      case 'ClassPrivateMethod':
+      case 'ClassProperty':
+      case 'ClassPrivateProperty':
+      case 'ClassAccessorProperty':
+      case 'StaticBlock':
+        return p;
+      default:
+        break;
+    }
+  }
+  return null;
+}
+
+/** True when an expression denotes a Symbol: `Symbol()`, `Symbol.for(...)`, `Symbol.iterator`, or a const alias of one. */
+export function isSymbolValue(context: RuleContext, node: Node): boolean {
+  let current = unwrap(node) as AnyNode;
+  for (let hops = 0; hops < 4; hops++) {
+    if (current.type === 'CallExpression' || current.type === 'OptionalCallExpression') {
+      const callee = context.values(current.callee);
+      return callee.has('Symbol') || callee.has('Symbol.for');
+    }
+    if (isMember(current)) {
+      for (const v of context.values(current)) if (v.startsWith('Symbol.') && v !== 'Symbol.for' && v !== 'Symbol.keyFor') return true;
+      return false;
+    }
+    if (current.type !== 'Identifier') return false;
+    const binding = context.resolve(current as never);
+    if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
+    current = unwrap(binding.init) as AnyNode;
+  }
+  return false;
+}
+
+/** Shortens source text for messages. */
+export function abbreviate(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
+/** A host path for messages: `module:fs.readFile` reads as `require('fs').readFile`. */
+export function describePath(path: string): string {
+  if (path.startsWith('module:')) {
+    const rest = path.slice(7);
+    const dot = rest.indexOf('.');
+    return dot === -1 ? `require('${rest}')` : `require('${rest.slice(0, dot)}')${rest.slice(dot)}`;
+  }
+  return path;
+}
+
+/** Methods and functions through which a call reads or writes an object's property by key. */
+export type ReflectOp =
+  | 'get'
+  | 'set'
+  | 'descriptor'
+  | 'descriptors'
+  | 'define'
+  | 'defineMany'
+  | 'delete'
+  | 'setPrototype'
+  | 'assign'
+  | 'defineGetter'
+  | 'defineSetter'
+  | 'lookupGetter'
+  | 'lookupSetter';
+
+const REFLECT_FUNCTIONS: ReadonlyMap<string, ReflectOp> = new Map([
+  ['Reflect.get', 'get'],
+  ['Reflect.set', 'set'],
+  ['Reflect.getOwnPropertyDescriptor', 'descriptor'],
+  ['Object.getOwnPropertyDescriptor', 'descriptor'],
+  ['Object.getOwnPropertyDescriptors', 'descriptors'],
+  ['Reflect.defineProperty', 'define'],
+  ['Object.defineProperty', 'define'],
+  ['Object.defineProperties', 'defineMany'],
+  ['Reflect.deleteProperty', 'delete'],
+  ['Object.setPrototypeOf', 'setPrototype'],
+  ['Reflect.setPrototypeOf', 'setPrototype'],
+  ['Object.assign', 'assign'],
+]);
+
+/** Legacy accessor methods, called on the object they act on. */
+const ACCESSOR_METHODS: ReadonlyMap<string, ReflectOp> = new Map([
+  ['__defineGetter__', 'defineGetter'],
+  ['__defineSetter__', 'defineSetter'],
+  ['__lookupGetter__', 'lookupGetter'],
+  ['__lookupSetter__', 'lookupSetter'],
+]);
+
+const REFLECT_METHOD_NAMES: ReadonlySet<string> = new Set([
+  'get',
+  'set',
+  'getOwnPropertyDescriptor',
+  'getOwnPropertyDescriptors',
+  'defineProperty',
+  'defineProperties',
+  'deleteProperty',
+  'setPrototypeOf',
+  'assign',
+  'apply',
+  'call',
+  ...ACCESSOR_METHODS.keys(),
+]);
+
+export interface ReflectCall {
+  op: ReflectOp;
+  /** The object acted on. */
+  target: Node;
+  /** The key argument (absent for descriptors/defineMany/setPrototype/assign). */
+  key: Node | undefined;
+  /** The remaining arguments after the key (value, descriptor, sources, prototype). */
+  rest: readonly Node[];
+  /** How it was called: 'direct', 'call', 'apply', 'Reflect.apply'. */
+  via: string;
+  /** The function's name for messages: 'Object.defineProperty', '__defineGetter__'. */
+  name: string;
+}
+
+const reflectCache = new WeakMap<Node, ReflectCall | null>();
+
+/**
+ * Recognises a call that reads or writes a property through a reflective API:
+ * `Reflect.get(o, k)`, `Object.defineProperty(o, k, d)`, `Object.assign(o, s)`,
+ * `o.__defineGetter__(k, f)`, their aliases (`const dp = Object.defineProperty`) and the
+ * `.call`/`.apply`/`Reflect.apply` forms. Cheap for ordinary calls: it looks at the callee's shape
+ * before asking the evaluator anything.
+ */
+export function reflectCall(context: RuleContext, node: Node): ReflectCall | null {
+  const cached = reflectCache.get(node);
+  if (cached !== undefined) return cached;
+  const result = computeReflectCall(context, node);
+  reflectCache.set(node, result);
+  return result;
+}
+
+function computeReflectCall(context: RuleContext, node: Node): ReflectCall | null {
+  const call = node as AnyNode;
+  if (!isCall(call)) return null;
+  const callee = unwrap(call.callee) as AnyNode;
+  if (isMember(callee)) {
+    if (matchMemberKey(context, callee, REFLECT_METHOD_NAMES) === null) return null;
+    // `o.__defineGetter__(k, f)` acts on `o` itself.
+    const accessor = matchMemberKey(context, callee, ACCESSOR_NAMES);
+    if (accessor !== null) {
+      return { op: ACCESSOR_METHODS.get(accessor)!, target: callee.object, key: call.arguments[0], rest: call.arguments.slice(1), via: 'direct', name: accessor };
+    }
+  } else if (callee.type === 'Identifier') {
+    const binding = context.resolve(callee as never);
+    if (binding === undefined) return null;
+    if (binding !== null && binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return null;
+  } else return null;
+
+  const target = context.callTarget(call);
+  let op: ReflectOp | undefined;
+  let name = '';
+  for (const fn of target.callee) {
+    const found = REFLECT_FUNCTIONS.get(fn);
+    if (found !== undefined) {
+      op = found;
+      name = fn;
+      break;
+    }
+    // `Object.prototype.__defineGetter__.call(o, k, f)`.
+    const dot = fn.lastIndexOf('.');
+    const accessor = ACCESSOR_METHODS.get(dot === -1 ? fn : fn.slice(dot + 1));
+    if (accessor !== undefined && (target.via === 'call' || target.via === 'apply')) {
+      const receiver = call.arguments[0] as Node | undefined;
+      if (receiver === undefined) return null;
+      const args = target.via === 'call' ? call.arguments.slice(1) : (target.args ?? []);
+      return { op: accessor, target: receiver, key: args[0], rest: args.slice(1), via: target.via, name: fn.slice(dot + 1) };
+    }
+  }
+  if (op === undefined || target.args === null) return null;
+  const args = target.args;
+  if (args[0] === undefined) return null;
+  const keyed = op !== 'descriptors' && op !== 'defineMany' && op !== 'setPrototype' && op !== 'assign';
+  return {
+    op,
+    target: args[0],
+    key: keyed ? args[1] : undefined,
+    rest: keyed ? args.slice(2) : args.slice(1),
+    via: target.via,
+    name,
+  };
+}
+
+const ACCESSOR_NAMES: ReadonlySet<string> = new Set(ACCESSOR_METHODS.keys());
+
+/** True when the reflective operation writes to its target. */
+export function isWriteOp(op: ReflectOp): boolean {
+  return op === 'set' || op === 'define' || op === 'defineMany' || op === 'delete' || op === 'setPrototype' || op === 'assign' || op === 'defineGetter' || op === 'defineSetter';
+}
+
+/** True when no `'use strict'` directive, class body or module makes the code at `node` strict. */
+export function isSloppy(context: RuleContext, node: Node): boolean {
+  if (context.sourceType === 'module') return false;
+  for (let p: Node | null = node; p !== null; p = context.parentOf(p)) {
+    const n = p as AnyNode;
+    if (n.type === 'ClassBody') return false;
+    const body = n.type === 'Program' ? n : FUNCTION_TYPES.has(n.type) && n.body?.type === 'BlockStatement' ? n.body : null;
+    if (body !== null && Array.isArray(body.directives)) {
+      for (const d of body.directives) if (d.value?.value === 'use strict') return false;
+    }
+  }
+  return true;
+}
+
+/** Roots an expression at a base identifier through member reads: `a.b[c].d` → `a`. */
+export function memberBase(node: Node): Node {
+  let current = unwrap(node) as AnyNode;
+  for (let hops = 0; hops < 64 && isMember(current); hops++) current = unwrap(current.object) as AnyNode;
+  return current;
+}
+
+const declaredCache = new WeakMap<Node, Binding | null>();
+
+/**
+ * The binding a declaring identifier introduces (`x` in `const x = ...`). The rule API resolves
+ * references only, so this finds one reference to the same binding inside the enclosing function
+ * or program. Used on rare paths only (an alias of a flagged value); cached per identifier.
+ */
+export function declaredBinding(context: RuleContext, id: Identifier): Binding | null {
+  const cached = declaredCache.get(id);
+  if (cached !== undefined) return cached;
+  let scopeNode: Node | null = null;
+  for (let p = context.parentOf(id); p !== null; p = context.parentOf(p)) {
+    if (FUNCTION_TYPES.has(p.type) || p.type === 'Program') {
+      scopeNode = p;
+      break;
+    }
+  }
+  let found: Binding | null = null;
+  if (scopeNode !== null) {
+    let budget = 20000;
+    walk(scopeNode, {
+      enter(node) {
+        if (found !== null || --budget < 0) return false;
+        if (node.type === 'Identifier' && node !== id && node.name === id.name) {
+          const binding = context.resolve(node);
+          if (binding && binding.id === id) found = binding;
+        }
+        return undefined;
+      },
+    });
+  }
+  declaredCache.set(id, found);
+  return found;
+}
