@@ -97,6 +97,32 @@ const PSEUDO_PROTOTYPES: ReadonlyMap<string, string> = new Map([
   ['<object>', 'Object.prototype'],
 ]);
 
+/** Names of the methods an intrinsic prototype has (own or inherited from Object.prototype). */
+function methodNames(prototype: object): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (let p: object | null = prototype; p !== null; p = Object.getPrototypeOf(p)) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      if (name === 'constructor' || name === '__proto__') continue;
+      const descriptor = Object.getOwnPropertyDescriptor(p, name);
+      if (descriptor !== undefined && typeof descriptor.value === 'function') names.add(name);
+    }
+  }
+  return names;
+}
+
+/** Where the methods of literal values live: `[].map` is `Array.prototype.map`. */
+const PSEUDO_METHOD_OWNERS: ReadonlyMap<string, { path: string; methods: ReadonlySet<string> }> = new Map([
+  ['<array>', { path: 'Array.prototype', methods: methodNames(Array.prototype) }],
+  ['<string>', { path: 'String.prototype', methods: methodNames(String.prototype) }],
+  ['<number>', { path: 'Number.prototype', methods: methodNames(Number.prototype) }],
+  ['<boolean>', { path: 'Boolean.prototype', methods: methodNames(Boolean.prototype) }],
+  ['<bigint>', { path: 'BigInt.prototype', methods: methodNames(BigInt.prototype) }],
+  ['<regexp>', { path: 'RegExp.prototype', methods: methodNames(RegExp.prototype) }],
+  ['<object>', { path: 'Object.prototype', methods: methodNames(Object.prototype) }],
+  ['<promise>', { path: 'Promise.prototype', methods: methodNames(Promise.prototype) }],
+  ['<error>', { path: 'Error.prototype', methods: methodNames(Error.prototype) }],
+]);
+
 /** Canonical spellings: several paths reach the same host capability. */
 const CANONICAL_PATHS: ReadonlyMap<string, string> = new Map([
   ['process.mainModule', 'module'],
@@ -1716,6 +1742,10 @@ export function memberPath(value: string, key: string): string {
       return value.includes('function') || value === '<class>' ? `Function.prototype.${key}` : UNKNOWN;
     }
     if (key === '__proto__') return PSEUDO_PROTOTYPES.get(value) ?? UNKNOWN;
+    // Built-in methods of literals are host functions: `[]['filter']` is Array.prototype.filter,
+    // so `[]['filter']['constructor']` (JSFuck's route) is Function.
+    const prototype = PSEUDO_METHOD_OWNERS.get(value);
+    if (prototype !== undefined && prototype.methods.has(key)) return `${prototype.path}.${key}`;
     return UNKNOWN;
   }
   if (value === 'null' || value === 'undefined') return UNKNOWN;
