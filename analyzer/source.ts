@@ -54,7 +54,7 @@ export function languageOf(filename: string): Language {
 export function sourceTypeOf(filename: string): SourceType | 'unambiguous' {
   const ext = extensionOf(filename);
   if (ext === '.mjs' || ext === '.mts') return 'module';
-  if (ext === '.cjs' || ext === '.cts') return 'script';
+  if (ext === '.cjs') return 'script';
   return 'unambiguous';
 }
 
