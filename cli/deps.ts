@@ -591,7 +591,8 @@ export function auditPackages(plan: PackagePlan, reports: readonly AnalysisRepor
     }
     if (info?.native) capabilities.add('native');
     if ((info?.scripts.length ?? 0) > 0) capabilities.add('install');
-    const score = riskScore(highest, stages.size, capabilities.size);
+    // Capabilities alone (inventory notes, native code, install hooks) are low risk, not none.
+    const score = riskScore(highest ?? (capabilities.size > 0 ? 'info' : null), stages.size, capabilities.size);
     packages.push({
       key,
       name: info?.name ?? key,

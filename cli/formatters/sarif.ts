@@ -116,6 +116,7 @@ export const sarif: Formatter = (reports, context) => {
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(root).href } },
         invocations: [{ executionSuccessful: true }],
         results,
+        ...(context.packages !== undefined ? { properties: { airlockPackages: context.packages } } : {}),
       },
     ],
   };
