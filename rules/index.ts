@@ -10,6 +10,7 @@ import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
 import noFunctionConstructor from './no-function-constructor.js';
+import noImpliedEval from './no-implied-eval.js';
 import noProtoAccess from './no-proto-access.js';
 import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
@@ -25,6 +26,7 @@ export const RULES: readonly AnyRule[] = [
   noDynamicRequire,
   noEval,
   noFunctionConstructor,
+  noImpliedEval,
   noProtoAccess,
   noWith,
   parseFailure,

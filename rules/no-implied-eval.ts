@@ -1,0 +1,192 @@
+// no-implied-eval: timers that compile their first argument when it is a string:
+// `setTimeout('code', 0)`, `setInterval`, `setImmediate`, IE's `execScript`. The timer may be
+// reached under any name (`window.setTimeout`, `globalThis['set' + 'Timeout']`, an alias, an
+// import from `timers`, `.call`/`.apply`/`Reflect.apply`, `.bind(null, 'code')`).
+//
+// A first argument that is provably a function (an arrow, a function expression, a name bound to
+// a function, a `.bind(...)` result, a Promise executor's `resolve`, a parameter typed as a
+// function) is fine. A provably string argument (literal, template, concatenation, folded
+// value) is reported in every profile. An argument that is neither is reported in `strict`
+// only: strict fails closed, while in `recommended` and `audit` an unknown callback is normal.
+import { defineRule } from '../analyzer/rule-api.js';
+import type { RuleContext } from '../analyzer/rule-api.js';
+import type { Node } from '@babel/types';
+import { unwrap } from '../analyzer/evaluate.js';
+import { abbreviate, quoteValues } from './_modules.js';
+
+const TIMERS: ReadonlyMap<string, string> = new Map([
+  ['setTimeout', 'setTimeout'],
+  ['setInterval', 'setInterval'],
+  ['setImmediate', 'setImmediate'],
+  ['execScript', 'execScript'],
+  ['module:timers.setTimeout', 'setTimeout'],
+  ['module:timers.setInterval', 'setInterval'],
+  ['module:timers.setImmediate', 'setImmediate'],
+]);
+
+const FUNCTION_VALUES: ReadonlySet<string> = new Set([
+  '<function>',
+  '<async function>',
+  '<generator function>',
+  '<async generator function>',
+  '<class>',
+  'Function.prototype.bind',
+]);
+const STRING_VALUES: ReadonlySet<string> = new Set(['<string>', '<number>', '<boolean>', '<bigint>']);
+/** Methods whose result is a string whatever the receiver (for built-in receivers). */
+const STRING_METHODS: ReadonlySet<string> = new Set(['join', 'toString', 'concat', 'replace', 'replaceAll', 'slice', 'substring', 'substr', 'trim', 'toLowerCase', 'toUpperCase', 'padStart', 'padEnd', 'repeat', 'fromCharCode', 'fromCodePoint']);
+const STRING_FUNCTIONS: ReadonlySet<string> = new Set(['String', 'atob', 'btoa', 'unescape', 'decodeURIComponent', 'decodeURI', 'escape', 'encodeURIComponent', 'String.fromCharCode', 'String.fromCodePoint', 'JSON.stringify', 'String.raw']);
+const FUNCTION_TYPE_NAMES: ReadonlySet<string> = new Set(['Function', 'VoidFunction', 'CallableFunction', 'TimerHandler']);
+
+type Kind = 'function' | 'string' | 'unknown';
+
+export default defineRule({
+  id: 'no-implied-eval',
+  meta: {
+    type: 'problem',
+    category: 'code-execution',
+    description: 'Disallows string (or not provably function) first arguments to setTimeout, setInterval, setImmediate and execScript.',
+    defaults: { strict: 'error', audit: 'warn', recommended: 'error' },
+    messages: {
+      string: '`{{timer}}` is given a string ({{value}}), which it compiles and runs as code{{via}}.',
+      unknown: '`{{timer}}` is given `{{text}}`, which is not provably a function; a string would run as code{{via}}.',
+    },
+  },
+  create(context) {
+    const strict = context.profile === 'strict';
+
+    const checkArgument = (arg: Node | undefined, timer: string, via: string): void => {
+      if (arg === undefined || arg.type === 'SpreadElement') return;
+      const kind = classify(context, arg, 0);
+      if (kind === 'function') return;
+      const viaText = via === 'direct' ? '' : ` (called through ${via})`;
+      if (kind === 'string') {
+        const folded = context.foldStrings(arg);
+        const value = folded !== null ? quoteValues(folded) : `\`${abbreviate(context.text(arg))}\``;
+        context.report({ node: arg, messageId: 'string', data: { timer, value, via: viaText } });
+        return;
+      }
+      if (!strict) return;
+      context.report({ node: arg, messageId: 'unknown', data: { timer, text: abbreviate(context.text(arg)), via: viaText } });
+    };
+
+    const onCall = (node: Node & { callee: Node; arguments: Node[] }): void => {
+      const callee = unwrap(node.callee);
+      // Cheap filter: timers are reached by name, member, or a call result (`.bind`).
+      if (callee.type !== 'Identifier' && callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression' && callee.type !== 'SequenceExpression' && callee.type !== 'CallExpression') return;
+      // `setTimeout.bind(null, 'code')`: the bound first argument.
+      if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && context.memberKeys(callee)?.[0] === 'bind') {
+        const timer = timerOf(context.values(callee.object));
+        if (timer !== null) checkArgument(node.arguments[1], timer, 'bind');
+        return;
+      }
+      if (callee.type === 'CallExpression') {
+        // A bound timer: `setTimeout.bind(null)(code)`; a bound argument was checked at the bind.
+        const inner = unwrap(callee.callee);
+        if ((inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') && context.memberKeys(inner)?.[0] === 'bind') {
+          const timer = timerOf(context.values(inner.object));
+          if (timer !== null && callee.arguments.length <= 1) checkArgument(node.arguments[0], timer, 'bind');
+        }
+        return;
+      }
+      const target = context.callTarget(node);
+      if (target.construct) return;
+      const timer = timerOf(target.callee);
+      if (timer === null) return;
+      if (target.args === null) {
+        if (strict) context.report({ node, messageId: 'unknown', data: { timer, text: abbreviate(context.text(node)), via: ` (called through ${target.via})` } });
+        return;
+      }
+      checkArgument(target.args[0], timer, target.via);
+    };
+    return { CallExpression: onCall, OptionalCallExpression: onCall };
+  },
+});
+
+function timerOf(values: ReadonlySet<string>): string | null {
+  for (const value of values) {
+    const timer = TIMERS.get(value);
+    if (timer !== undefined) return timer;
+  }
+  return null;
+}
+
+/** Whether an argument is provably a function, provably a string, or neither. */
+function classify(context: RuleContext, raw: Node, depth: number): Kind {
+  const node = unwrap(raw);
+  switch (node.type) {
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+    case 'ClassExpression':
+      return 'function';
+    case 'StringLiteral':
+    case 'TemplateLiteral':
+      return 'string';
+    case 'NumericLiteral':
+    case 'NullLiteral':
+      // Compiled as code too, but a number or null cannot do anything.
+      return 'function';
+    case 'BinaryExpression':
+      // `a + b` is a string or a number: either way not a function.
+      return node.operator === '+' ? 'string' : 'unknown';
+    case 'ConditionalExpression':
+    case 'LogicalExpression': {
+      const a = classify(context, node.type === 'ConditionalExpression' ? node.consequent : node.left, depth + 1);
+      const b = classify(context, node.type === 'ConditionalExpression' ? node.alternate : node.right, depth + 1);
+      if (a === 'string' || b === 'string') return 'string';
+      return a === 'function' && b === 'function' ? 'function' : 'unknown';
+    }
+    default:
+      break;
+  }
+  if (context.foldStrings(node) !== null) return 'string';
+  if (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const callee = unwrap(node.callee);
+    if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+      const key = context.memberKeys(callee)?.[0];
+      // `fn.bind(this)` returns a function (a user object's own `bind` would have to be in the file).
+      if (key === 'bind' && !hasLocalMethod(context, callee)) return 'function';
+      if (key !== undefined && STRING_METHODS.has(key) && !hasLocalMethod(context, callee)) return 'string';
+    }
+    for (const fn of context.values(node.callee)) if (STRING_FUNCTIONS.has(fn)) return 'string';
+    return 'unknown';
+  }
+  const values = context.values(node);
+  let allFunctions = values.size > 0;
+  for (const value of values) {
+    if (STRING_VALUES.has(value)) return 'string';
+    if (!FUNCTION_VALUES.has(value)) allFunctions = false;
+  }
+  if (allFunctions) return 'function';
+  if (node.type === 'Identifier' && depth < 4) return classifyBinding(context, node);
+  return 'unknown';
+}
+
+/** True when the method called is one the file defines (so its result is not the built-in's). */
+function hasLocalMethod(context: RuleContext, callee: Node): boolean {
+  for (const value of context.values(callee)) if (value.startsWith('<')) return true;
+  return false;
+}
+
+/** Parameters known to hold functions: a Promise executor's `resolve`/`reject`, function-typed parameters. */
+function classifyBinding(context: RuleContext, id: Node & { name: string }): Kind {
+  const binding = context.resolve(id as never);
+  if (!binding || binding.kind !== 'param' || binding.id === null || binding.assignments.length > 0) return 'unknown';
+  const declared = binding.id as Node & { typeAnnotation?: { typeAnnotation?: Node } | null };
+  const type = declared.typeAnnotation?.typeAnnotation;
+  if (type !== undefined && isFunctionType(type)) return 'function';
+  const fn = binding.declaration as Node & { params?: Node[] };
+  if (fn.params === undefined || binding.path.length > 0) return 'unknown';
+  const index = fn.params.indexOf(binding.id);
+  if (index !== 0 && index !== 1) return 'unknown';
+  const call = context.parentOf(fn);
+  if (call === null || call.type !== 'NewExpression' || call.arguments[0] !== fn) return 'unknown';
+  return context.values(call.callee).has('Promise') ? 'function' : 'unknown';
+}
+
+function isFunctionType(type: Node): boolean {
+  if (type.type === 'TSFunctionType') return true;
+  if (type.type === 'TSTypeReference' && type.typeName.type === 'Identifier') return FUNCTION_TYPE_NAMES.has(type.typeName.name);
+  if (type.type === 'TSParenthesizedType') return isFunctionType(type.typeAnnotation);
+  return false;
+}
