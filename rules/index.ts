@@ -5,6 +5,7 @@ import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
 import internalError from './internal-error.js';
+import noCodeCompilationApis from './no-code-compilation-apis.js';
 import noConstructorEscape from './no-constructor-escape.js';
 import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
@@ -21,6 +22,7 @@ export const RULES: readonly AnyRule[] = [
   inlineSuppressionIgnored,
   installScript,
   internalError,
+  noCodeCompilationApis,
   noConstructorEscape,
   noDynamicImport,
   noDynamicRequire,
