@@ -8,7 +8,7 @@
 import type { Node, Identifier } from '@babel/types';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Binding } from '../analyzer/scope.js';
-import { unwrap } from '../analyzer/evaluate.js';
+import { unwrap, globalPath } from '../analyzer/evaluate.js';
 import { TRANSPARENT_WRAPPERS, walk } from '../analyzer/walk.js';
 
 export { unwrap };
@@ -500,4 +500,291 @@ export function declaredBinding(context: RuleContext, id: Identifier): Binding |
   }
   declaredCache.set(id, found);
   return found;
+}
+
+// -----------------------------------------------------------------------------------------------
+// Writes: what an assignment, `delete` or reflective call writes to. no-intrinsic-mutation and
+// no-global-tampering both classify the same write sites, so the sites are computed once per node.
+
+/** `write`: an assignment operator; the ReflectOp `assign` is Object.assign. */
+export type WriteOp = 'write' | 'update' | 'delete' | ReflectOp;
+
+export interface WriteSite {
+  /** Where to report. */
+  node: Node;
+  op: WriteOp;
+  /** The object written into (`X` in `X.k = v`), or null for a bare global name. */
+  object: Node | null;
+  /** The keys written, folded; null when unknown. */
+  keys: readonly string[] | null;
+  /** A bare global name assigned (`fetch = ...`). */
+  globalName: string | null;
+  /** The value written (assignment right side, descriptor object, `setPrototypeOf` prototype). */
+  value: Node | null;
+  /** The written member expression itself (`X.k`), when the write is syntactic. */
+  member: Node | null;
+  /** The reflective function used, for messages. */
+  via: string;
+}
+
+const writeCache = new WeakMap<Node, readonly WriteSite[]>();
+const NO_SITES: readonly WriteSite[] = [];
+
+/** The write sites of an assignment, update, `delete` or reflective call; empty for anything else. */
+export function writeSites(context: RuleContext, node: Node): readonly WriteSite[] {
+  const cached = writeCache.get(node);
+  if (cached !== undefined) return cached;
+  const sites = computeWriteSites(context, node as AnyNode);
+  writeCache.set(node, sites);
+  return sites;
+}
+
+function computeWriteSites(context: RuleContext, node: AnyNode): readonly WriteSite[] {
+  switch (node.type) {
+    case 'AssignmentExpression': {
+      const out: WriteSite[] = [];
+      collectPatternWrites(context, node.left, node.operator === '=' ? node.right : null, out, 0);
+      return out.length === 0 ? NO_SITES : out;
+    }
+    case 'UpdateExpression': {
+      const target = unwrap(node.argument) as AnyNode;
+      return isMember(target) ? [memberSite(context, target, 'update', null)] : NO_SITES;
+    }
+    case 'UnaryExpression': {
+      if (node.operator !== 'delete') return NO_SITES;
+      const target = unwrap(node.argument) as AnyNode;
+      if (!isMember(target)) return NO_SITES;
+      return [{ ...memberSite(context, target, 'delete', null), node }];
+    }
+    case 'CallExpression':
+    case 'OptionalCallExpression': {
+      const call = reflectCall(context, node);
+      if (call === null || !isWriteOp(call.op)) return NO_SITES;
+      let keys: string[] | null = null;
+      let value: Node | null = call.rest[0] ?? null;
+      if (call.key !== undefined) keys = keyStrings(context, call.key);
+      else if (call.op === 'defineMany') keys = literalKeys(context, call.rest[0]);
+      else if (call.op === 'assign') {
+        keys = [];
+        for (const source of call.rest) {
+          const found = literalKeys(context, source);
+          if (found === null) {
+            keys = null;
+            break;
+          }
+          keys.push(...found);
+        }
+        value = call.rest.length === 1 ? call.rest[0]! : null;
+      }
+      return [{ node, op: call.op, object: call.target, keys, globalName: null, value, member: null, via: call.name }];
+    }
+    default:
+      return NO_SITES;
+  }
+}
+
+function memberSite(context: RuleContext, member: AnyNode, op: WriteOp, value: Node | null): WriteSite {
+  const keys = member.computed ? context.memberKeys(member) : member.property.type === 'Identifier' ? [member.property.name as string] : null;
+  return { node: member, op, object: member.object, keys, globalName: null, value, member, via: '' };
+}
+
+function collectPatternWrites(context: RuleContext, target: AnyNode, value: Node | null, out: WriteSite[], depth: number): void {
+  if (depth > 16 || target == null) return;
+  const inner = unwrap(target) as AnyNode;
+  switch (inner.type) {
+    case 'MemberExpression':
+    case 'OptionalMemberExpression':
+      out.push(memberSite(context, inner, 'write', value));
+      return;
+    case 'Identifier':
+      if (context.resolve(inner as never) === null) {
+        out.push({ node: inner, op: 'write', object: null, keys: null, globalName: inner.name, value, member: null, via: '' });
+      }
+      return;
+    case 'ObjectPattern':
+      for (const property of inner.properties) collectPatternWrites(context, property.type === 'RestElement' ? property.argument : property.value, null, out, depth + 1);
+      return;
+    case 'ArrayPattern':
+      for (const element of inner.elements) if (element) collectPatternWrites(context, element, null, out, depth + 1);
+      return;
+    case 'AssignmentPattern':
+      collectPatternWrites(context, inner.left, null, out, depth + 1);
+      return;
+    case 'RestElement':
+      collectPatternWrites(context, inner.argument, null, out, depth + 1);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The keys of an object literal (through a const binding), or null when any is unknown. */
+export function literalKeys(context: RuleContext, node: Node | undefined): string[] | null {
+  if (node === undefined) return null;
+  let current = unwrap(node) as AnyNode;
+  for (let hops = 0; hops < 4 && current.type === 'Identifier'; hops++) {
+    const binding = context.resolve(current as never);
+    if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return null;
+    current = unwrap(binding.init) as AnyNode;
+  }
+  if (current.type !== 'ObjectExpression') return null;
+  const keys: string[] = [];
+  for (const property of current.properties) {
+    if (property.type === 'SpreadElement') return null;
+    if (!property.computed) {
+      const key = property.key;
+      if (key.type === 'Identifier') keys.push(key.name);
+      else if (key.type === 'StringLiteral') keys.push(key.value);
+      else if (key.type === 'NumericLiteral') keys.push(String(key.value));
+      else return null;
+    } else {
+      const folded = keyStrings(context, property.key);
+      if (folded === null) return null;
+      keys.push(...folded);
+    }
+  }
+  return keys;
+}
+
+/** A host path written by a site: `Array.prototype.map`, `globalThis.fetch` → `fetch`, `Array.prototype[?]`. */
+export function writtenPaths(context: RuleContext, site: WriteSite): string[] {
+  if (site.globalName !== null) return [globalPath(site.globalName)];
+  if (site.object === null) return [];
+  const out: string[] = [];
+  for (const value of context.values(site.object)) {
+    if (value === '?' || value.startsWith('<') || value === 'null' || value === 'undefined' || value.startsWith('descriptor:')) continue;
+    if (site.op === 'setPrototype') {
+      out.push(value);
+      continue;
+    }
+    if (site.keys === null) {
+      out.push(`${value}[?]`);
+      continue;
+    }
+    for (const key of site.keys) out.push(value === 'globalThis' ? globalPath(key) : `${value}.${key}`);
+    if (site.keys.length === 0) out.push(value);
+  }
+  return out;
+}
+
+/** The first segment of a host path: `Array.prototype.map` → `Array`. */
+export function pathRoot(path: string): string {
+  let end = path.length;
+  const dot = path.indexOf('.');
+  const bracket = path.indexOf('[');
+  if (dot !== -1) end = dot;
+  if (bracket !== -1 && bracket < end) end = bracket;
+  return path.slice(0, end);
+}
+
+/**
+ * True when a write defines something only if it is missing, the way polyfills do:
+ * `if (!Array.prototype.at) Array.prototype.at = ...`, `X.k = X.k || f`, `X.k ??= f`,
+ * `X.k || (X.k = f)`, `if (typeof X.k !== 'function') Object.defineProperty(X, 'k', ...)`.
+ */
+export function isPolyfillGuarded(context: RuleContext, site: WriteSite): boolean {
+  const key = site.keys !== null && site.keys.length === 1 ? site.keys[0]! : null;
+  if (key === null) return false;
+  const statement = site.node as AnyNode;
+  const parent = context.parentOf(site.node) as AnyNode | null;
+  if (site.member !== null && parent !== null && parent.type === 'AssignmentExpression') {
+    if (parent.operator === '||=' || parent.operator === '??=') return true;
+    const right = unwrap(parent.right) as AnyNode;
+    const text = context.text(site.member);
+    if (right.type === 'LogicalExpression' && (right.operator === '||' || right.operator === '??') && context.text(right.left) === text) return true;
+    const outer = usageParent(context, parent).parent as AnyNode | null;
+    if (outer !== null && outer.type === 'LogicalExpression' && (outer.operator === '||' || outer.operator === '??') && context.text(outer.left) === text) return true;
+  }
+  let hops = 0;
+  for (let p: AnyNode | null = context.parentOf(statement) as AnyNode | null; p !== null && hops < 12; p = context.parentOf(p) as AnyNode | null, hops++) {
+    if (FUNCTION_TYPES.has(p.type) && p.type !== 'ArrowFunctionExpression') {
+      // `if (!X.k) { X.k = function () {...} }` may sit inside the function that the guard wraps.
+      if (hops > 1) break;
+    }
+    if (p.type === 'IfStatement' || p.type === 'ConditionalExpression' || (p.type === 'LogicalExpression' && p.operator === '&&')) {
+      const test = p.type === 'LogicalExpression' ? p.left : p.test;
+      const text = context.text(test);
+      if (text.includes(key) && /!|typeof|undefined|null|\bin\b|hasOwn/.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+/** Network sinks a wrapper may forward data to (host paths, called or constructed). */
+const NETWORK_SINKS: ReadonlySet<string> = new Set([
+  'fetch',
+  'navigator.sendBeacon',
+  'XMLHttpRequest',
+  'WebSocket',
+  'EventSource',
+  'Image',
+  'module:http.request',
+  'module:http.get',
+  'module:https.request',
+  'module:https.get',
+  'module:http2.connect',
+  'module:net.connect',
+  'module:net.createConnection',
+  'module:tls.connect',
+  'module:dgram.createSocket',
+  'module:dns.lookup',
+  'module:dns.resolve',
+  'module:dns.resolveTxt',
+  'module:dns.promises.lookup',
+  'module:dns.promises.resolve',
+  'module:axios',
+  'module:axios.post',
+  'module:axios.get',
+  'module:node-fetch',
+  'module:undici.request',
+  'module:undici.fetch',
+]);
+
+/**
+ * The network sink a replacement function sends data to, other than the API it replaces, or null.
+ * Looks inside a function literal (or a const-bound one) with a bounded walk.
+ */
+export function forwardedSink(context: RuleContext, value: Node | null, replaced: readonly string[]): string | null {
+  if (value === null) return null;
+  let fn = unwrap(value) as AnyNode;
+  for (let hops = 0; hops < 4 && fn.type === 'Identifier'; hops++) {
+    const binding = context.resolve(fn as never);
+    if (!binding) return null;
+    if (binding.kind === 'function') {
+      fn = binding.declaration as AnyNode;
+      break;
+    }
+    if (binding.init === null || binding.path.length > 0) return null;
+    fn = unwrap(binding.init) as AnyNode;
+  }
+  // A property descriptor: look at its value/get/set functions.
+  const bodies: AnyNode[] = [];
+  if (FUNCTION_TYPES.has(fn.type)) bodies.push(fn);
+  else if (fn.type === 'ObjectExpression') {
+    for (const property of fn.properties) {
+      if (property.type === 'ObjectMethod') bodies.push(property);
+      else if (property.type === 'ObjectProperty' && FUNCTION_TYPES.has(unwrap(property.value).type)) bodies.push(unwrap(property.value) as AnyNode);
+    }
+  }
+  const skip = new Set(replaced);
+  for (const body of bodies) {
+    let found: string | null = null;
+    let budget = 4000;
+    walk(body, {
+      enter(node) {
+        if (found !== null || --budget < 0) return false;
+        if (node.type === 'CallExpression' || node.type === 'NewExpression' || node.type === 'OptionalCallExpression') {
+          for (const callee of context.callTarget(node).callee) {
+            if (NETWORK_SINKS.has(callee) && !skip.has(callee)) {
+              found = callee;
+              break;
+            }
+          }
+        }
+        return undefined;
+      },
+    });
+    if (found !== null) return found;
+  }
+  return null;
 }

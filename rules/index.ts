@@ -2,36 +2,46 @@
 // file or its doc page is missing from here or from the tree.
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
+import execDecodedPayload from './exec-decoded-payload.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
 import internalError from './internal-error.js';
+import noChildProcess from './no-child-process.js';
 import noCodeCompilationApis from './no-code-compilation-apis.js';
 import noConstructorEscape from './no-constructor-escape.js';
 import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
 import noFunctionConstructor from './no-function-constructor.js';
+import noGlobalTampering from './no-global-tampering.js';
 import noImpliedEval from './no-implied-eval.js';
+import noIntrinsicMutation from './no-intrinsic-mutation.js';
 import noProtoAccess from './no-proto-access.js';
 import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
+import restrictedModule from './restricted-module.js';
 import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
+  execDecodedPayload,
   inlineSuppressionIgnored,
   installScript,
   internalError,
+  noChildProcess,
   noCodeCompilationApis,
   noConstructorEscape,
   noDynamicImport,
   noDynamicRequire,
   noEval,
   noFunctionConstructor,
+  noGlobalTampering,
   noImpliedEval,
+  noIntrinsicMutation,
   noProtoAccess,
   noWith,
   parseFailure,
+  restrictedModule,
   unusedSuppression,
 ] as AnyRule[];
 
