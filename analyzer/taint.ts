@@ -1,0 +1,582 @@
+// Intra-file taint: does data from a source (environment, OS identity, credential files, cookies,
+// key events...) reach a given expression? The analysis is demand-driven and runs backwards from
+// the expressions a rule asks about (the data arguments of network sinks), so a file without sinks
+// costs nothing. It is flow-insensitive and mostly field-insensitive, as the catalog proposes:
+//
+//   - bindings take the taint of their initialiser, every later assignment, compound assignments
+//     (`buf += e.key`), destructuring defaults, the right side of `for...of/in`, and mutations made
+//     through them (`o.x = t`, `a.push(t)`, `Object.assign(o, t)`);
+//   - reading a member of a literal object bound to a const looks only at that property (so the
+//     `url` of a config object does not inherit the taint of its `token`); other reads take the
+//     whole object's taint;
+//   - string operations, templates, JSON, base64/hex encoders, object and array literals, spreads
+//     and unknown calls pass taint from receiver and arguments to the result;
+//   - a call of a function defined in the file takes the taint of its return values; a parameter
+//     takes the taint of the arguments at every call site in the file, and a callback parameter
+//     that of the receiver it is called on (`arr.forEach(x => ...)`, `p.then(v => ...)`).
+//
+// What is a source (or a barrier that stops propagation) is decided by a TaintSpec, so the same
+// machinery serves several rules; one engine per file and spec is cached. Every query is bounded
+// by a step budget and a recursion depth; past a bound the answer is "clean", never an exception.
+import type { Node, Identifier } from '@babel/types';
+import type { RuleContext } from './rule-api.js';
+import type { Binding } from './scope.js';
+import { collectIds } from './scope.js';
+import { unwrap } from './evaluate.js';
+import { walk, parentOf, parentKeyOf } from './walk.js';
+
+/** Where tainted data came from: the node that produced it and a short description. */
+export interface TaintOrigin {
+  readonly node: Node;
+  readonly label: string;
+  readonly mask: number;
+}
+
+/** A set of source kinds (bit mask, defined by the spec) and a few of their origins. */
+export interface Taint {
+  readonly mask: number;
+  readonly origins: readonly TaintOrigin[];
+}
+
+/** No taint. Returned by a spec's `classify` it is a barrier: the expression yields clean data. */
+export const CLEAN: Taint = Object.freeze({ mask: 0, origins: Object.freeze([]) as readonly TaintOrigin[] });
+
+/** Builds the taint of one source. */
+export function sourceTaint(mask: number, node: Node, label: string): Taint {
+  return { mask, origins: [{ node, label, mask }] };
+}
+
+/** Decides what is a source and what stops propagation. */
+export interface TaintSpec {
+  /**
+   * The taint an (unwrapped) expression introduces: a source's taint, `CLEAN` for a barrier
+   * (a hash, a boolean test, a read of an environment variable that is not a secret), or null to
+   * let the engine propagate generically. Called often: keep it cheap.
+   */
+  classify(node: Node, ctx: RuleContext): Taint | null;
+  /**
+   * Extra taint received by parameter `paramIndex` of a function used as a callback: passed as
+   * argument `argIndex` of `site` (a call), or assigned by `site` (an assignment, argIndex -1),
+   * e.g. the event of a key listener or the data of `fs.readFile(secretPath, cb)`.
+   */
+  callbackParam?(site: Node, argIndex: number, paramIndex: number, ctx: RuleContext): Taint | null;
+}
+
+const MAX_ORIGINS = 6;
+const MAX_STEPS = 200_000;
+const MAX_DEPTH = 300;
+
+/** Union of two taints (origins deduplicated and capped). */
+export function mergeTaint(a: Taint, b: Taint): Taint {
+  if (b.mask === 0 && b.origins.length === 0) return a;
+  if (a.mask === 0 && a.origins.length === 0) return b;
+  if (a === b) return a;
+  const origins = a.origins.slice();
+  for (const origin of b.origins) {
+    if (origins.length >= MAX_ORIGINS) break;
+    if (!origins.some((o) => o.node === origin.node && o.label === origin.label)) origins.push(origin);
+  }
+  return { mask: a.mask | b.mask, origins };
+}
+
+/** Operators whose result carries no data of their operands (booleans). */
+const BOOLEAN_OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '===', '!==', '<', '>', '<=', '>=', 'in', 'instanceof']);
+
+/** Methods whose results are booleans, indexes or digests: no data passes through them. */
+const OPAQUE_METHODS: ReadonlySet<string> = new Set([
+  'test',
+  'includes',
+  'startsWith',
+  'endsWith',
+  'indexOf',
+  'lastIndexOf',
+  'findIndex',
+  'has',
+  'hasOwnProperty',
+  'some',
+  'every',
+  'localeCompare',
+  'digest',
+  'isArray',
+  'isInteger',
+]);
+
+/** Methods that put their arguments into the receiver. */
+const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'unshift', 'splice', 'set', 'append', 'add', 'fill']);
+
+const FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+]);
+
+/** True for every kind of function node. */
+export function isFunction(node: Node | null | undefined): boolean {
+  return node != null && FUNCTION_TYPES.has(node.type);
+}
+
+/** The Program node above `node`. */
+export function programOf(node: Node): Node {
+  let current = node;
+  for (let p = parentOf(current); p !== null; p = parentOf(current)) current = p;
+  return current;
+}
+
+function isCall(node: Node | null): node is Node & { callee: Node; arguments: Node[] } {
+  return node !== null && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression');
+}
+
+function isMember(node: Node | null): node is Node & { object: Node; property: Node; computed: boolean } {
+  return node !== null && (node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression');
+}
+
+/** The name of a member's property when it is written plainly or as a string literal. */
+export function staticMemberName(node: Node): string | null {
+  if (!isMember(node)) return null;
+  const property = node.property;
+  if (!node.computed && property.type === 'Identifier') return property.name;
+  if (property.type === 'StringLiteral') return property.value;
+  return null;
+}
+
+/** The parent of `node` above parentheses and TypeScript wrappers, with the key it hangs under. */
+export function logicalParent(node: Node): { parent: Node | null; key: string | null; child: Node } {
+  let child = node;
+  let parent = parentOf(child);
+  while (parent !== null && unwrap(parent) !== parent) {
+    child = parent;
+    parent = parentOf(child);
+  }
+  return { parent, key: parentKeyOf(child), child };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Def-use helpers (reusable by rules)
+
+/** The function a parameter binding belongs to and its position, or null. */
+export function parameterOf(binding: Binding): { fn: Node & { params: Node[] }; index: number; rest: boolean } | null {
+  if (binding.kind !== 'param' || binding.id === null) return null;
+  const fn = binding.declaration as Node & { params?: Node[] };
+  if (!fn.params) return null;
+  for (let i = 0; i < fn.params.length; i++) {
+    const param = fn.params[i]!;
+    if (collectIds(param).includes(binding.id)) return { fn: fn as Node & { params: Node[] }, index: i, rest: param.type === 'RestElement' };
+  }
+  return null;
+}
+
+/** The binding that names a function: its declaration's id, or the variable it initialises. */
+export function functionNameBinding(ctx: RuleContext, fn: Node): Binding | null {
+  const id = (fn as { id?: Identifier | null }).id;
+  if (fn.type === 'FunctionDeclaration' && id) return ctx.resolve(id) ?? null;
+  const { parent, key } = logicalParent(fn);
+  if (parent === null) return null;
+  if (parent.type === 'VariableDeclarator' && key === 'init' && parent.id.type === 'Identifier') return ctx.resolve(parent.id) ?? null;
+  if (parent.type === 'AssignmentExpression' && key === 'right' && parent.left.type === 'Identifier') return ctx.resolve(parent.left) ?? null;
+  return null;
+}
+
+/** A call site of a function defined in the file, with the arguments as the function sees them. */
+export interface CallSite {
+  call: Node;
+  args: readonly Node[];
+}
+
+const callSiteCache = new WeakMap<Node, CallSite[]>();
+
+/** Direct calls of a function defined in the file (through its name, `.call` and `.apply`). */
+export function callSitesOf(ctx: RuleContext, fn: Node): readonly CallSite[] {
+  const cached = callSiteCache.get(fn);
+  if (cached !== undefined) return cached;
+  const sites: CallSite[] = [];
+  callSiteCache.set(fn, sites);
+  const binding = functionNameBinding(ctx, fn);
+  if (binding === null) return sites;
+  for (const reference of binding.references) {
+    if (sites.length >= 64) break;
+    const { parent, key, child } = logicalParent(reference);
+    if (parent === null) continue;
+    if (isCall(parent) && key === 'callee') {
+      sites.push({ call: parent, args: parent.arguments });
+      continue;
+    }
+    if (parent.type === 'NewExpression' && key === 'callee') {
+      sites.push({ call: parent, args: parent.arguments as Node[] });
+      continue;
+    }
+    if (isMember(parent) && key === 'object' && parent.object === child) {
+      const method = staticMemberName(parent);
+      const outer = logicalParent(parent);
+      if (!isCall(outer.parent) || outer.key !== 'callee') continue;
+      const args = outer.parent.arguments;
+      if (method === 'call') sites.push({ call: outer.parent, args: args.slice(1) });
+      else if (method === 'apply') {
+        const list = args[1] ? unwrap(args[1]) : null;
+        if (list !== null && list.type === 'ArrayExpression') sites.push({ call: outer.parent, args: list.elements.filter((e): e is NonNullable<typeof e> => e !== null) as Node[] });
+      }
+    }
+  }
+  return sites;
+}
+
+/** The function a callee expression denotes when it is defined in this file (through const bindings). */
+export function localFunction(ctx: RuleContext, callee: Node): Node | null {
+  let current = unwrap(callee);
+  for (let hops = 0; hops < 6; hops++) {
+    if (isFunction(current)) return current;
+    if (current.type !== 'Identifier') return null;
+    const binding = ctx.resolve(current);
+    if (!binding) return null;
+    if (binding.kind === 'function') return binding.declaration;
+    if ((binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') || binding.init === null) return null;
+    if (binding.path.length > 0 || binding.assignments.length > 0) return null;
+    current = unwrap(binding.init);
+  }
+  return null;
+}
+
+const returnCache = new WeakMap<Node, Node[]>();
+
+/** The expressions a function returns (an arrow's expression body, or its `return` arguments). */
+export function returnedExpressions(fn: Node): readonly Node[] {
+  const cached = returnCache.get(fn);
+  if (cached !== undefined) return cached;
+  const out: Node[] = [];
+  returnCache.set(fn, out);
+  const body = (fn as { body?: Node }).body;
+  if (!body) return out;
+  if (body.type !== 'BlockStatement') {
+    out.push(body);
+    return out;
+  }
+  walk(body, {
+    enter(node) {
+      if (isFunction(node)) return false;
+      if (node.type === 'ReturnStatement' && node.argument) out.push(node.argument);
+      return undefined;
+    },
+  });
+  return out;
+}
+
+/** For `const x = { ... }` (never reassigned): the object literal. */
+export function literalObject(ctx: RuleContext, node: Node): (Node & { properties: Node[] }) | null {
+  let current = unwrap(node);
+  for (let hops = 0; hops < 6; hops++) {
+    if (current.type === 'ObjectExpression') return current as Node & { properties: Node[] };
+    if (current.type !== 'Identifier') return null;
+    const binding = ctx.resolve(current);
+    if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return null;
+    if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return null;
+    current = unwrap(binding.init);
+  }
+  return null;
+}
+
+/** The static key of an object literal property, or null for computed/unknown keys. */
+export function propertyName(ctx: RuleContext, property: Node): string | null {
+  if (property.type !== 'ObjectProperty' && property.type !== 'ObjectMethod') return null;
+  const p = property as Node & { key: Node; computed: boolean };
+  if (!p.computed) {
+    if (p.key.type === 'Identifier') return p.key.name;
+    if (p.key.type === 'StringLiteral') return p.key.value;
+    if (p.key.type === 'NumericLiteral') return String(p.key.value);
+    return null;
+  }
+  const folded = ctx.foldStrings(p.key);
+  return folded !== null && folded.length === 1 ? folded[0]! : null;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The engine
+
+const engines = new WeakMap<Node, Map<TaintSpec, TaintEngine>>();
+
+/** The taint engine of a file (identified by its Program node) for a spec; created once per file. */
+export function taintEngine(ctx: RuleContext, program: Node, spec: TaintSpec): TaintEngine {
+  let bySpec = engines.get(program);
+  if (bySpec === undefined) engines.set(program, (bySpec = new Map()));
+  let engine = bySpec.get(spec);
+  if (engine === undefined) bySpec.set(spec, (engine = new TaintEngine(ctx, spec)));
+  return engine;
+}
+
+/** Answers "which sources reach this expression?" for one file. */
+export class TaintEngine {
+  private readonly nodeCache = new Map<Node, Taint>();
+  private readonly bindingCache = new Map<Binding, Taint>();
+  private readonly returnTaintCache = new Map<Node, Taint>();
+  private readonly active = new Set<unknown>();
+  private steps = 0;
+  private depth = 0;
+  /** True once a query ran out of budget (answers after that may miss flows). */
+  exhausted = false;
+
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly spec: TaintSpec,
+  ) {}
+
+  /** The sources whose data may reach `node`. */
+  of(node: Node): Taint {
+    const inner = unwrap(node);
+    const cached = this.nodeCache.get(inner);
+    if (cached !== undefined) return cached;
+    if (this.active.has(inner)) return CLEAN;
+    if (++this.steps > MAX_STEPS || this.depth > MAX_DEPTH) {
+      this.exhausted = true;
+      return CLEAN;
+    }
+    this.active.add(inner);
+    this.depth++;
+    let result: Taint;
+    try {
+      result = this.compute(inner);
+    } finally {
+      this.depth--;
+      this.active.delete(inner);
+    }
+    this.nodeCache.set(inner, result);
+    return result;
+  }
+
+  /** The sources whose data may reach a variable. */
+  ofBinding(binding: Binding): Taint {
+    const cached = this.bindingCache.get(binding);
+    if (cached !== undefined) return cached;
+    if (this.active.has(binding)) return CLEAN;
+    this.active.add(binding);
+    this.depth++;
+    let result: Taint = CLEAN;
+    try {
+      result = this.computeBinding(binding);
+    } finally {
+      this.depth--;
+      this.active.delete(binding);
+    }
+    this.bindingCache.set(binding, result);
+    return result;
+  }
+
+  /** The sources whose data a function defined in this file may return. */
+  ofReturns(fn: Node): Taint {
+    const cached = this.returnTaintCache.get(fn);
+    if (cached !== undefined) return cached;
+    if (this.active.has(fn)) return CLEAN;
+    this.active.add(fn);
+    let result: Taint = CLEAN;
+    try {
+      for (const expression of returnedExpressions(fn)) result = mergeTaint(result, this.of(expression));
+    } finally {
+      this.active.delete(fn);
+    }
+    this.returnTaintCache.set(fn, result);
+    return result;
+  }
+
+  private all(nodes: readonly (Node | null | undefined)[]): Taint {
+    let result = CLEAN;
+    for (const node of nodes) if (node) result = mergeTaint(result, this.of(node));
+    return result;
+  }
+
+  private compute(node: Node): Taint {
+    const classified = this.spec.classify(node, this.ctx);
+    if (classified !== null) return classified;
+    switch (node.type) {
+      case 'Identifier': {
+        const binding = this.ctx.resolve(node);
+        return binding ? this.ofBinding(binding) : CLEAN;
+      }
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        return this.member(node);
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+        return this.call(node);
+      case 'NewExpression':
+        return this.all(node.arguments as Node[]);
+      case 'TemplateLiteral':
+        return this.all(node.expressions as Node[]);
+      case 'TaggedTemplateExpression':
+        return this.all(node.quasi.expressions as Node[]);
+      case 'BinaryExpression':
+        if (BOOLEAN_OPERATORS.has(node.operator)) return CLEAN;
+        return mergeTaint(node.left.type === 'PrivateName' ? CLEAN : this.of(node.left), this.of(node.right));
+      case 'LogicalExpression':
+        return mergeTaint(this.of(node.left), this.of(node.right));
+      case 'ConditionalExpression':
+        return mergeTaint(this.of(node.consequent), this.of(node.alternate));
+      case 'UnaryExpression':
+        return node.operator === '-' || node.operator === '+' || node.operator === '~' ? this.of(node.argument) : CLEAN;
+      case 'AssignmentExpression':
+        return this.of(node.right);
+      case 'SequenceExpression':
+        return this.of(node.expressions[node.expressions.length - 1]!);
+      case 'AwaitExpression':
+      case 'YieldExpression':
+      case 'SpreadElement':
+        return node.argument ? this.of(node.argument) : CLEAN;
+      case 'ObjectExpression': {
+        let result = CLEAN;
+        for (const property of node.properties) {
+          if (property.type === 'SpreadElement') result = mergeTaint(result, this.of(property.argument));
+          else if (property.type === 'ObjectProperty') {
+            result = mergeTaint(result, this.of(property.value as Node));
+            if (property.computed) result = mergeTaint(result, this.of(property.key));
+          }
+        }
+        return result;
+      }
+      case 'ArrayExpression':
+        return this.all(node.elements as Node[]);
+      default:
+        return CLEAN;
+    }
+  }
+
+  private member(node: Node & { object: Node; property: Node; computed: boolean }): Taint {
+    const keys = this.ctx.memberKeys(node);
+    if (keys !== null && keys.length === 1 && keys[0] === 'length') return CLEAN;
+    // Field-sensitive read of a literal object: `config.url` does not carry `config.token`.
+    if (keys !== null && keys.length === 1) {
+      const literal = literalObject(this.ctx, node.object);
+      if (literal !== null) return this.literalField(literal, keys[0]!, node.object);
+    }
+    return this.of(node.object);
+  }
+
+  private literalField(literal: Node & { properties: Node[] }, key: string, objectNode: Node): Taint {
+    let result = CLEAN;
+    for (const property of literal.properties) {
+      if (property.type === 'SpreadElement') {
+        result = mergeTaint(result, this.of((property as Node & { argument: Node }).argument));
+        continue;
+      }
+      if (property.type !== 'ObjectProperty') continue;
+      const name = propertyName(this.ctx, property);
+      if (name === null || name === key) result = mergeTaint(result, this.of((property as Node & { value: Node }).value));
+    }
+    // Later writes to the same key (or to unknown keys) through the variable.
+    const id = unwrap(objectNode);
+    if (id.type === 'Identifier') {
+      const binding = this.ctx.resolve(id);
+      if (binding) {
+        for (const reference of binding.references) result = mergeTaint(result, this.mutation(reference, key));
+      }
+    }
+    return result;
+  }
+
+  private call(node: Node & { callee: Node; arguments: Node[] }): Taint {
+    const callee = unwrap(node.callee);
+    const fn = localFunction(this.ctx, callee);
+    if (fn !== null) return this.ofReturns(fn);
+    let result = CLEAN;
+    if (isMember(callee)) {
+      const method = staticMemberName(callee);
+      if (method !== null && OPAQUE_METHODS.has(method)) return CLEAN;
+      result = this.of(callee.object);
+    }
+    for (const arg of node.arguments) {
+      const inner = unwrap(arg);
+      // A callback's results become part of the call's result: `keys.map((k) => env[k])`.
+      if (isFunction(inner)) result = mergeTaint(result, this.ofReturns(inner));
+      else result = mergeTaint(result, this.of(arg));
+    }
+    return result;
+  }
+
+  private computeBinding(binding: Binding): Taint {
+    let result = CLEAN;
+    switch (binding.kind) {
+      case 'param':
+        result = this.parameter(binding);
+        break;
+      case 'var':
+      case 'let':
+      case 'const':
+      case 'using': {
+        if (binding.init !== null) result = this.of(binding.init);
+        for (const fallback of binding.defaults) result = mergeTaint(result, this.of(fallback));
+        for (const assigned of binding.assignments) if (assigned !== null) result = mergeTaint(result, this.of(assigned));
+        // `for (const x of xs)`: x takes the taint of xs.
+        const declaration = parentOf(binding.declaration);
+        const loop = declaration === null ? null : parentOf(declaration);
+        if (loop !== null && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && parentKeyOf(declaration!) === 'left') {
+          result = mergeTaint(result, this.of(loop.right));
+        }
+        break;
+      }
+      default:
+        return CLEAN;
+    }
+    for (const reference of binding.references) result = mergeTaint(result, this.mutation(reference, null));
+    return result;
+  }
+
+  /** Taint a variable receives through one of its references: `x += t`, `x.k = t`, `x.push(t)`... */
+  private mutation(reference: Identifier, onlyKey: string | null): Taint {
+    const { parent, key, child } = logicalParent(reference);
+    if (parent === null) return CLEAN;
+    if (parent.type === 'AssignmentExpression' && key === 'left') {
+      return parent.operator !== '=' && onlyKey === null ? this.of(parent.right) : CLEAN;
+    }
+    if ((parent.type === 'ForOfStatement' || parent.type === 'ForInStatement') && key === 'left') {
+      return onlyKey === null ? this.of(parent.right) : CLEAN;
+    }
+    if (isCall(parent) && key === 'arguments' && parent.arguments[0] === child) {
+      // Object.assign(x, t)
+      const callee = unwrap(parent.callee);
+      if (isMember(callee) && staticMemberName(callee) === 'assign' && this.ctx.values(callee).has('Object.assign')) {
+        return this.all(parent.arguments.slice(1));
+      }
+      return CLEAN;
+    }
+    if (!isMember(parent) || key !== 'object') return CLEAN;
+    // A write under another key of a literal object does not reach the field asked about.
+    const firstKey = staticMemberName(parent);
+    if (onlyKey !== null && firstKey !== null && firstKey !== onlyKey) return CLEAN;
+    // Climb a member chain rooted at the reference: x.a.b = t, x.list.push(t), x.push(t).
+    let top: Node = parent;
+    let up = logicalParent(top);
+    while (isMember(up.parent) && up.key === 'object') {
+      top = up.parent;
+      up = logicalParent(top);
+    }
+    if (up.parent !== null && up.parent.type === 'AssignmentExpression' && up.key === 'left') return this.of(up.parent.right);
+    if (isCall(up.parent) && up.key === 'callee') {
+      const method = staticMemberName(top);
+      const onReference = top === parent;
+      if (method !== null && MUTATING_METHODS.has(method) && (!onReference || onlyKey === null)) return this.all(up.parent.arguments);
+    }
+    return CLEAN;
+  }
+
+  private parameter(binding: Binding): Taint {
+    const param = parameterOf(binding);
+    if (param === null) return CLEAN;
+    const { fn, index, rest } = param;
+    let result = CLEAN;
+    for (const site of callSitesOf(this.ctx, fn)) {
+      const args = rest ? site.args.slice(index) : site.args.slice(index, index + 1);
+      result = mergeTaint(result, this.all(args));
+    }
+    const { parent, key } = logicalParent(fn);
+    if (parent !== null && key === 'arguments' && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression' || parent.type === 'NewExpression')) {
+      const args = (parent as Node & { arguments: Node[] }).arguments;
+      const argIndex = args.findIndex((a) => unwrap(a) === fn);
+      const callee = unwrap((parent as Node & { callee: Node }).callee);
+      if (isCall(parent) && isMember(callee)) result = mergeTaint(result, this.of(callee.object));
+      const extra = this.spec.callbackParam?.(parent, argIndex, index, this.ctx);
+      if (extra) result = mergeTaint(result, extra);
+    } else if (parent !== null && parent.type === 'AssignmentExpression' && key === 'right') {
+      const extra = this.spec.callbackParam?.(parent, -1, index, this.ctx);
+      if (extra) result = mergeTaint(result, extra);
+    }
+    return result;
+  }
+}
