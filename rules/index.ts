@@ -16,6 +16,7 @@ import noFunctionConstructor from './no-function-constructor.js';
 import noGlobalTampering from './no-global-tampering.js';
 import noImpliedEval from './no-implied-eval.js';
 import noIntrinsicMutation from './no-intrinsic-mutation.js';
+import noModuleLoaderTampering from './no-module-loader-tampering.js';
 import noProtoAccess from './no-proto-access.js';
 import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
@@ -38,6 +39,7 @@ export const RULES: readonly AnyRule[] = [
   noGlobalTampering,
   noImpliedEval,
   noIntrinsicMutation,
+  noModuleLoaderTampering,
   noProtoAccess,
   noWith,
   parseFailure,
