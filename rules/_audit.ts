@@ -169,13 +169,16 @@ const SH = String.raw`(?:sudo\s+)?(?:\/(?:usr\/)?bin\/)?(?:ba|z|da|k|c|fi)?sh\b`
 const HOME_PREFIX = String.raw`(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|\/root|\/home\/[^\/\s]+|\/Users\/[^\/\s]+)`;
 const TMP_PATH = String.raw`(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$TMPDIR|%TEMP%|%TMP%|~\/\.|\$HOME\/\.|\/\.)`;
 
+/** Where a command word may start: the beginning, after a shell operator, `$(`, sudo or a quote. */
+const CMD_START = String.raw`(?:^|[;&|(\x60{]|\$\(|\bsudo\s|\bexec\s|["'])\s*(?:[^\s;&|]*\/)?`;
+
 const COMMAND_PATTERNS: readonly { threat: CommandThreat; label: string; re: RegExp }[] = [
   // Download and execute.
-  { threat: 'downloadExec', label: 'pipes a download into a shell', re: new RegExp(String.raw`\b(?:curl|wget|fetch)\b[^|;&\n]*\|\s*${SH}`, 'i') },
+  { threat: 'downloadExec', label: 'pipes a download into a shell', re: new RegExp(String.raw`${CMD_START}(?:curl|wget|fetch)\b[^|;&\n]*\|\s*${SH}`, 'i') },
   {
     threat: 'downloadExec',
     label: 'downloads a file and runs it',
-    re: /\b(?:curl|wget)\b[^;&|\n]*?(?:\s-o|\s-O|--output(?:-document)?|>)\s*["']?[^\s"';&|]+["']?\s*(?:&&|;|\|\|)\s*(?:sudo\s+)?(?:chmod\s+[+0-7ugoa]|(?:ba|z)?sh\s|\.\/|\/tmp\/|node\s|python[23]?\s|start\s|cmd\s)/i,
+    re: new RegExp(String.raw`${CMD_START}(?:curl|wget)\b[^;&|\n]*?(?:\s-o|\s-O|--output(?:-document)?|>)\s*["']?[^\s"';&|]+["']?\s*(?:&&|;|\|\|)\s*(?:sudo\s+)?(?:chmod\s+[+0-7ugoa]|(?:ba|z)?sh\s|\.\/|\/tmp\/|node\s|python[23]?\s|start\s|cmd\s)`, 'i'),
   },
   { threat: 'downloadExec', label: 'runs the output of a download', re: /\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b/i },
   { threat: 'downloadExec', label: 'runs a downloaded script', re: /\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b/i },

@@ -2,6 +2,7 @@
 // file or its doc page is missing from here or from the tree.
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
+import escapedIdentifier from './escaped-identifier.js';
 import execDecodedPayload from './exec-decoded-payload.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
@@ -17,14 +18,17 @@ import noGlobalTampering from './no-global-tampering.js';
 import noImpliedEval from './no-implied-eval.js';
 import noIntrinsicMutation from './no-intrinsic-mutation.js';
 import noModuleLoaderTampering from './no-module-loader-tampering.js';
+import noNativeBinding from './no-native-binding.js';
 import noProtoAccess from './no-proto-access.js';
 import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
 import restrictedModule from './restricted-module.js';
+import suspiciousCommand from './suspicious-command.js';
 import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
+  escapedIdentifier,
   execDecodedPayload,
   inlineSuppressionIgnored,
   installScript,
@@ -40,10 +44,12 @@ export const RULES: readonly AnyRule[] = [
   noImpliedEval,
   noIntrinsicMutation,
   noModuleLoaderTampering,
+  noNativeBinding,
   noProtoAccess,
   noWith,
   parseFailure,
   restrictedModule,
+  suspiciousCommand,
   unusedSuppression,
 ] as AnyRule[];
 
