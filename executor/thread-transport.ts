@@ -1,0 +1,117 @@
+// One sandbox worker thread and its two channels: the message port (runs, output, results, require
+// requests) and the synchronous reply path (a MessageChannel port the worker reads with
+// receiveMessageOnPort, plus an Int32 flag it waits on with Atomics.wait). Used by the host for
+// `isolation: 'worker'` and by the process-isolation child (child.ts) for `isolation: 'process'`.
+// Imports only Node built-ins, so the child under the permission model reads as little as possible.
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { FromWorker, RequireAnswer, ToWorker, WorkerData } from './protocol.js';
+
+/** Why a worker went away. */
+export type WorkerExitReason = 'memory-limit' | 'crash' | 'terminated';
+
+export interface TransportEvents {
+  message(message: FromWorker): void;
+  exit(reason: WorkerExitReason, detail: string): void;
+}
+
+export interface ThreadTransportOptions {
+  memoryMb: number;
+  warmRealms: number;
+  /** The compiled worker module. */
+  workerUrl: URL;
+}
+
+/** Heap the worker needs for airlock's own code (membrane, prelude) on top of the guest's share. */
+export const WORKER_BASE_HEAP_MB = 16;
+
+/** A worker thread running executor/worker.js. */
+export class ThreadTransport {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #flag: Int32Array;
+  #gone = false;
+  #terminating = false;
+
+  constructor(options: ThreadTransportOptions, events: TransportEvents) {
+    const { port1, port2 } = new MessageChannel();
+    const syncBuffer = new SharedArrayBuffer(4);
+    this.#flag = new Int32Array(syncBuffer);
+    this.#port = port1;
+    const workerData: WorkerData = { syncBuffer, syncPort: port2, warmRealms: options.warmRealms };
+    const young = Math.max(2, Math.min(16, Math.floor(options.memoryMb / 8)));
+    this.#worker = new Worker(options.workerUrl, {
+      workerData,
+      transferList: [port2],
+      // No secrets in the worker: an empty environment of its own, no argv.
+      env: {},
+      argv: [],
+      // A script-level import() callback needs this flag; the callback refuses with a realm error.
+      execArgv: ['--experimental-vm-modules', '--no-warnings'],
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.memoryMb + WORKER_BASE_HEAP_MB,
+        maxYoungGenerationSizeMb: young,
+        stackSizeMb: 4,
+      },
+      stdout: true,
+      stderr: true,
+      stdin: false,
+    });
+    // Nothing the worker prints is shown (guest output goes through the realm's console only).
+    this.#worker.stdout.resume();
+    this.#worker.stderr.resume();
+    this.#worker.unref();
+    this.#port.unref();
+    this.#worker.on('message', (message: FromWorker) => {
+      if (!this.#gone) events.message(message);
+    });
+    let reason: WorkerExitReason = 'crash';
+    let detail = '';
+    this.#worker.on('error', (error: Error & { code?: string }) => {
+      if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') reason = 'memory-limit';
+      detail = error?.message ?? String(error);
+    });
+    this.#worker.on('exit', (code) => {
+      if (this.#gone) return;
+      this.#gone = true;
+      this.#port.close();
+      if (this.#terminating) reason = 'terminated';
+      events.exit(reason, detail || `worker exited with code ${code}`);
+    });
+  }
+
+  post(message: ToWorker): void {
+    if (!this.#gone) this.#worker.postMessage(message);
+  }
+
+  /** Answers a `require` the worker is blocked on. */
+  answer(answer: RequireAnswer): void {
+    if (this.#gone) return;
+    this.#port.postMessage(answer);
+    Atomics.store(this.#flag, 0, 1);
+    Atomics.notify(this.#flag, 0);
+  }
+
+  /** Stops the worker at once (a run past its time limit, or shutdown). */
+  terminate(): Promise<void> {
+    if (this.#gone) return Promise.resolve();
+    this.#terminating = true;
+    return this.#worker.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Keeps the host process alive while a run or a wait for readiness is pending. */
+  ref(): void {
+    if (!this.#gone) this.#worker.ref();
+  }
+
+  unref(): void {
+    if (!this.#gone) this.#worker.unref();
+  }
+
+  get alive(): boolean {
+    return !this.#gone;
+  }
+}

@@ -1,0 +1,488 @@
+// The sandbox worker: a worker thread (started by sandbox.ts, in the host process or in the
+// process-isolation child) that builds near-membrane realms ahead of demand and runs guest code in them.
+// It holds nothing worth stealing: an empty environment, no handles but its message ports. Guest code
+// reaches it only through the one channel function each realm gets (see prelude.ts), which takes and
+// returns primitives. `require` is synchronous: the worker posts the request and blocks in Atomics.wait
+// until the host has answered on the synchronous port.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import vm from 'node:vm';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { realmPrelude } from './prelude.js';
+import type { RealmController } from './prelude.js';
+import type { FromWorker, RequireAnswer, RunMessage, ToWorker, WorkerData } from './protocol.js';
+
+const require = createRequire(import.meta.url);
+// near-membrane-node calls `vm.runInNewContext('globalThis')` on the CommonJS module object at call
+// time; we substitute our own context creation for the duration of createVirtualEnvironment (below).
+const cjsVm = require('node:vm') as typeof vm;
+const createVirtualEnvironment = require('@locker/near-membrane-node') as (
+  global: typeof globalThis,
+  options: { globalObjectShape?: object; distortionCallback?: (target: object) => object; endowments?: PropertyDescriptorMap },
+) => { evaluate(source: string): unknown };
+
+const port = parentPort!;
+const data = workerData as WorkerData;
+const syncFlag = new Int32Array(data.syncBuffer);
+const syncPort: MessagePort = data.syncPort;
+
+/** Files of airlock itself, shown as such in nothing the guest can read. */
+const PRELUDE_FILE = 'airlock:prelude';
+const MEMBRANE_FILE = 'airlock:membrane';
+
+const DONT_CONTEXTIFY = (vm.constants as unknown as { DONT_CONTEXTIFY?: symbol } | undefined)?.DONT_CONTEXTIFY;
+const preludeScript = new vm.Script(`(${realmPrelude.toString()})`, { filename: PRELUDE_FILE });
+const scriptCache = new Map<string, vm.Script>();
+/** An empty shape: the realm keeps its own intrinsics instead of the host's being remapped into it. */
+const EMPTY_SHAPE = Object.freeze(Object.create(null) as object);
+/** What the membrane hands the realm in place of any host value that is not a channel. */
+const POISON = Object.freeze(Object.create(null) as object);
+
+function send(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+interface ActiveRun {
+  id: number;
+  outputLeft: number;
+  outputNoticed: boolean;
+  timers: Map<number, NodeJS.Timeout>;
+  deadline: number;
+  keepRealm: boolean;
+  done: boolean;
+  nextReq: number;
+}
+
+interface Realm {
+  context: vm.Context;
+  controller: RealmController;
+  run: ActiveRun | null;
+  /** The realm's own Promise.prototype (to attribute unhandled rejections). */
+  promiseProto: object;
+  /** Whether guest code ever ran in it (a fresh one is handed to one-shot runs). */
+  used: boolean;
+  pollScheduled: boolean;
+}
+
+/** Refuses `import()` in code compiled by the worker: the error is the realm's own. */
+function refuseImport(realm: Realm): () => never {
+  return () => {
+    const RealmSyntaxError = vm.runInContext('SyntaxError', realm.context) as ErrorConstructor;
+    throw new RealmSyntaxError('import() is not available in airlock; use require()');
+  };
+}
+
+function compile(realm: Realm, code: string, filename: string): vm.Script {
+  return new vm.Script(code, {
+    filename,
+    importModuleDynamically: refuseImport(realm) as unknown as vm.ScriptOptions['importModuleDynamically'],
+  });
+}
+
+/** True for an object or function of the worker's own realm (never handed to the guest realm). */
+function isHostValue(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && value instanceof Object;
+}
+
+function buildRealm(): Realm {
+  let context: vm.Context | undefined;
+  const originalRunInNewContext = cjsVm.runInNewContext;
+  const realm = { run: null, used: false, pollScheduled: false } as unknown as Realm;
+  const channel = makeChannel(realm);
+  cjsVm.runInNewContext = ((code: string) => {
+    if (code !== 'globalThis') throw new Error('airlock: unexpected realm creation request');
+    context = DONT_CONTEXTIFY !== undefined ? vm.createContext(DONT_CONTEXTIFY as unknown as vm.Context) : vm.createContext(Object.create(null) as vm.Context);
+    const ctx = context;
+    // The membrane's red half is compiled once per worker and reused by every realm.
+    return {
+      eval(source: string): unknown {
+        let script = scriptCache.get(source);
+        if (script === undefined) {
+          script = new vm.Script(source, { filename: MEMBRANE_FILE });
+          scriptCache.set(source, script);
+        }
+        return script.runInContext(ctx);
+      },
+    };
+  }) as typeof cjsVm.runInNewContext;
+  let env: { evaluate(source: string): unknown };
+  try {
+    env = createVirtualEnvironment(globalThis, {
+      globalObjectShape: EMPTY_SHAPE,
+      // Allow-list: the channel is the only host value that may ever cross into the realm.
+      distortionCallback: (target: object) => (target === (channel as object) ? target : POISON),
+    });
+  } finally {
+    cjsVm.runInNewContext = originalRunInNewContext;
+  }
+  if (context === undefined) throw new Error('airlock: the membrane did not create a realm');
+  realm.context = context;
+  realm.promiseProto = vm.runInContext('Promise.prototype', context) as object;
+  const key = `__airlock_${randomBytes(12).toString('hex')}`;
+  const install = env.evaluate(`(function (channel) { Object.defineProperty(globalThis, ${JSON.stringify(key)}, { value: channel, configurable: true }); })`) as (
+    channel: unknown,
+  ) => void;
+  install(channel);
+  const prelude = preludeScript.runInContext(context) as typeof realmPrelude;
+  realm.controller = prelude(key, PRELUDE_FILE);
+  return realm;
+}
+
+/** The host end of a realm's channel. Primitives in, primitives out; it never throws. */
+function makeChannel(realm: Realm): (op: unknown, a: unknown, b: unknown, c: unknown) => unknown {
+  return function airlockChannel(op: unknown, a: unknown, b: unknown, c: unknown): unknown {
+    try {
+      const run = realm.run;
+      switch (op) {
+        case 'now':
+          return performance.now();
+        case 'write': {
+          if (run === null || run.done) return 1;
+          return writeOutput(run, a === 2 ? 2 : 1, typeof b === 'string' ? b : '');
+        }
+        case 'setTimer': {
+          if (run === null || run.done || typeof a !== 'number' || typeof b !== 'number') return 0;
+          const old = run.timers.get(a);
+          if (old !== undefined) clearTimeout(old);
+          const id = a;
+          run.timers.set(
+            id,
+            setTimeout(() => fireTimer(realm, run, id), b),
+          );
+          return 0;
+        }
+        case 'clearTimer': {
+          if (run === null || typeof a !== 'number') return 0;
+          const old = run.timers.get(a);
+          if (old !== undefined) {
+            clearTimeout(old);
+            run.timers.delete(a);
+          }
+          return 0;
+        }
+        case 'require': {
+          if (run === null || run.done || typeof a !== 'string' || typeof b !== 'string') return undefined;
+          return requireModule(realm, run, a, b === '' ? null : b);
+        }
+        case 'exit': {
+          if (run === null || run.done) return 0;
+          send({ type: 'notice', id: run.id, kind: 'exit', exitCode: typeof a === 'number' ? a : 1 });
+          return 0;
+        }
+        case 'limit': {
+          if (run === null || run.done) return 0;
+          if (a === 'memory') send({ type: 'notice', id: run.id, kind: 'memory-limit' });
+          return 0;
+        }
+        case 'done': {
+          if (run === null || run.done) return 0;
+          finishRun(realm, run, a, typeof b === 'string' ? b : '', typeof c === 'string' ? c : '');
+          return 0;
+        }
+        default:
+          return undefined;
+      }
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function writeOutput(run: ActiveRun, stream: 1 | 2, text: string): number {
+  if (run.outputLeft <= 0) return 1;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= run.outputLeft) {
+    run.outputLeft -= bytes;
+    send({ type: 'out', id: run.id, stream, text });
+    return 0;
+  }
+  // Cut at the limit (on a character boundary) and tell the host.
+  const cut = Buffer.from(text, 'utf8').subarray(0, run.outputLeft).toString('utf8').replace(/\uFFFD$/, '');
+  run.outputLeft = 0;
+  if (cut !== '') send({ type: 'out', id: run.id, stream, text: cut });
+  if (!run.outputNoticed) {
+    run.outputNoticed = true;
+    send({ type: 'notice', id: run.id, kind: 'output-limit' });
+  }
+  return 1;
+}
+
+function fireTimer(realm: Realm, run: ActiveRun, id: number): void {
+  run.timers.delete(id);
+  if (run.done || realm.run !== run) return;
+  realm.controller.fire(id);
+  schedulePoll(realm);
+}
+
+function schedulePoll(realm: Realm): void {
+  if (realm.pollScheduled) return;
+  realm.pollScheduled = true;
+  setImmediate(() => {
+    realm.pollScheduled = false;
+    const run = realm.run;
+    if (run === null || run.done) return;
+    realm.controller.poll();
+  });
+}
+
+function requireModule(realm: Realm, run: ActiveRun, specifier: string, referrer: string | null): string {
+  const req = run.nextReq++;
+  Atomics.store(syncFlag, 0, 0);
+  send({ type: 'require', id: run.id, req, specifier, referrer });
+  const answer = waitForAnswer(req, run.deadline);
+  if (answer === null) {
+    return JSON.stringify({ ok: false, code: 'AIRLOCK_TIMEOUT', name: 'Error', message: `Cannot load '${specifier}': the import gateway did not answer in time` });
+  }
+  if (!answer.ok) return JSON.stringify({ ok: false, code: answer.code, name: answer.name, message: answer.message });
+  if (answer.module !== undefined) {
+    const m = answer.module;
+    let fn: unknown;
+    try {
+      fn = compile(realm, m.wrapped, m.filename).runInContext(realm.context);
+    } catch (error) {
+      const e = error as { name?: unknown; message?: unknown };
+      return JSON.stringify({
+        ok: false,
+        code: 'AIRLOCK_GUEST_ERROR',
+        name: typeof e?.name === 'string' ? e.name : 'SyntaxError',
+        message: `${m.filename}: ${typeof e?.message === 'string' ? e.message : 'does not compile'}`,
+      });
+    }
+    realm.controller.defineModule(answer.location, fn, m.filename, m.format, m.async);
+  }
+  return JSON.stringify({ ok: true, location: answer.location });
+}
+
+function waitForAnswer(req: number, deadline: number): RequireAnswer | null {
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return null;
+    const waited = Atomics.wait(syncFlag, 0, 0, left);
+    for (;;) {
+      const received = receiveMessageOnPort(syncPort);
+      if (received === undefined) break;
+      const answer = received.message as RequireAnswer;
+      if (answer.req === req) {
+        Atomics.store(syncFlag, 0, 0);
+        return answer;
+      }
+    }
+    Atomics.store(syncFlag, 0, 0);
+    if (waited === 'timed-out') return null;
+  }
+}
+
+function finishRun(realm: Realm, run: ActiveRun, outcome: unknown, payload: string, description: string): void {
+  run.done = true;
+  for (const timer of run.timers.values()) clearTimeout(timer);
+  run.timers.clear();
+  if (outcome === 'ok') {
+    send({ type: 'result', id: run.id, outcome: 'ok', value: payload, ...(payload === '' ? { description } : {}) });
+  } else if (outcome === 'exit') {
+    send({ type: 'result', id: run.id, outcome: 'exit', exitCode: Number.parseInt(payload, 10) || 0 });
+  } else {
+    let error: { name: string; message: string; code?: string } = { name: 'Error', message: 'unknown error' };
+    try {
+      const parsed = JSON.parse(payload) as { name?: unknown; message?: unknown; code?: unknown };
+      error = {
+        name: typeof parsed.name === 'string' ? parsed.name : 'Error',
+        message: typeof parsed.message === 'string' ? parsed.message : '',
+        ...(typeof parsed.code === 'string' ? { code: parsed.code } : {}),
+      };
+    } catch {
+      // keep the default
+    }
+    send({ type: 'result', id: run.id, outcome: 'error', error });
+  }
+  afterRun(realm, run);
+}
+
+// ---- realm stock and runs ---------------------------------------------------------------------------
+
+/** Realms built ahead of demand (one-shot runs take one each). */
+const stock: Realm[] = [];
+/** The realm an Executor keeps between calls. */
+let current: Realm | null = null;
+/** The realm of the run in progress. */
+let active: Realm | null = null;
+let readyScheduled = false;
+
+/**
+ * Tells the host this worker can take a run, once a realm is ready. Sent from a macrotask, so it
+ * only goes out after the previous run's leftover microtasks have drained: a worker stuck in a
+ * guest's leftover loop never reports ready and the host replaces it.
+ */
+function scheduleReady(): void {
+  if (readyScheduled) return;
+  readyScheduled = true;
+  setImmediate(() => {
+    readyScheduled = false;
+    try {
+      if (current === null && stock.length === 0) stock.push(buildRealm());
+    } catch (error) {
+      send({ type: 'fatal', message: `could not build a realm: ${(error as Error)?.message ?? String(error)}` });
+      return;
+    }
+    send({ type: 'ready' });
+    topUpStock();
+  });
+}
+
+/** Builds the extra warm realms, one per macrotask, while idle. */
+function topUpStock(): void {
+  if (current !== null || stock.length >= data.warmRealms || active !== null) return;
+  setImmediate(() => {
+    if (current !== null || stock.length >= data.warmRealms || active !== null) return;
+    try {
+      stock.push(buildRealm());
+    } catch {
+      return;
+    }
+    topUpStock();
+  });
+}
+
+function takeRealm(keep: boolean): Realm {
+  if (current !== null) return current;
+  const realm = stock.shift() ?? buildRealm();
+  if (keep) current = realm;
+  return realm;
+}
+
+function afterRun(realm: Realm, run: ActiveRun): void {
+  if (realm.run === run) realm.run = null;
+  if (active === realm) active = null;
+  if (!run.keepRealm) {
+    // The used realm is dropped; a fresh one is ready before the host is told to send more.
+    realm.controller.close();
+    if (current === realm) current = null;
+  }
+  scheduleReady();
+}
+
+/** Whether a rejected promise belongs to the realm (by its prototype chain, without running guest code). */
+function promiseOfRealm(realm: Realm, promise: unknown): boolean {
+  let proto: unknown = promise;
+  for (let i = 0; i < 8; i++) {
+    try {
+      proto = Object.getPrototypeOf(proto);
+    } catch {
+      return false;
+    }
+    if (proto === null) return false;
+    if (proto === realm.promiseProto) return true;
+  }
+  return false;
+}
+
+function startRun(message: RunMessage): void {
+  let realm: Realm;
+  try {
+    realm = takeRealm(message.keepRealm);
+  } catch (error) {
+    send({ type: 'result', id: message.id, outcome: 'error', error: { name: 'Error', message: `airlock: could not build a realm (${(error as Error).message})`, code: 'AIRLOCK_WORKER_CRASH' } });
+    return;
+  }
+  realm.used = true;
+  active = realm;
+  const run: ActiveRun = {
+    id: message.id,
+    outputLeft: message.maxOutputBytes,
+    outputNoticed: false,
+    timers: new Map(),
+    deadline: Date.now() + message.timeoutMs + 1000,
+    keepRealm: message.keepRealm,
+    done: false,
+    nextReq: 1,
+  };
+  realm.run = run;
+  const controller = realm.controller;
+  controller.configure(JSON.stringify(message.config));
+  const entry = message.entry;
+  if (entry.kind === 'script') {
+    let script: vm.Script;
+    try {
+      script = compile(realm, entry.code, entry.filename);
+    } catch (error) {
+      failCompile(realm, run, error, entry.filename);
+      return;
+    }
+    controller.guestFile(entry.filename);
+    let value: unknown;
+    let threw = false;
+    try {
+      value = script.runInContext(realm.context);
+    } catch (error) {
+      value = error;
+      threw = true;
+    }
+    if (run.done) return;
+    if (threw && isHostValue(value)) {
+      // A host-side error (not the guest's): report it without handing it to the realm.
+      failWith(realm, run, value);
+      return;
+    }
+    controller.settle(value, threw);
+  } else if (entry.kind === 'module') {
+    let fn: unknown;
+    try {
+      fn = compile(realm, entry.wrapped, entry.filename).runInContext(realm.context);
+    } catch (error) {
+      failCompile(realm, run, error, entry.filename);
+      return;
+    }
+    controller.defineModule(entry.location, fn, entry.filename, entry.format, entry.async);
+    controller.runEntryModule(entry.location);
+  } else {
+    controller.runEntryRequire(entry.specifier);
+  }
+  if (!run.done) schedulePoll(realm);
+}
+
+function failCompile(realm: Realm, run: ActiveRun, error: unknown, filename: string): void {
+  const e = error as { name?: unknown; message?: unknown };
+  const name = typeof e?.name === 'string' ? e.name : 'SyntaxError';
+  const message = typeof e?.message === 'string' ? e.message : 'does not compile';
+  finishRun(realm, run, 'error', JSON.stringify({ name, message: `${filename}: ${message}` }), '');
+}
+
+function failWith(realm: Realm, run: ActiveRun, error: unknown): void {
+  const e = error as { name?: unknown; message?: unknown };
+  const name = typeof e?.name === 'string' ? e.name : 'Error';
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  finishRun(realm, run, 'error', JSON.stringify({ name, message }), '');
+}
+
+process.on('unhandledRejection', (reason, promise) => {
+  // A guest promise rejected with nobody listening ends the run, as Node would end a process; here
+  // only the run ends. Rejections from other realms (a finished run's leftovers) are ignored.
+  const realm = active;
+  if (realm === null || realm.run === null || realm.run.done) return;
+  if (isHostValue(reason) || !promiseOfRealm(realm, promise)) return;
+  realm.controller.unhandled(reason);
+});
+process.on('uncaughtException', (error) => {
+  const realm = active;
+  if (realm !== null && realm.run !== null && !realm.run.done) {
+    failWith(realm, realm.run, error);
+    return;
+  }
+  send({ type: 'fatal', message: `uncaught: ${(error as Error)?.message ?? String(error)}` });
+});
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'run') {
+    startRun(message);
+    return;
+  }
+  if (message.type === 'reset') {
+    if (current !== null) {
+      current.controller.close();
+      current = null;
+    }
+    scheduleReady();
+  }
+});
+
+scheduleReady();
