@@ -1146,6 +1146,13 @@ export class Evaluator {
       const staticValues = this.values(callee);
       const staticResult = this.foldStaticCall(staticValues, args, state);
       if (staticResult !== null) return staticResult;
+      // `String.fromCharCode.apply(null, codes)`, `atob.call(null, s)`: a known pure function called indirectly.
+      if ((method === 'apply' || method === 'call') && args.every((arg) => arg.type !== 'SpreadElement')) {
+        const forwarded =
+          method === 'call' ? args.slice(1) : args[1] === undefined ? [] : [{ type: 'SpreadElement', argument: args[1] } as unknown as Node];
+        const indirect = this.foldStaticCall(this.values(callee.object), forwarded, state);
+        if (indirect !== null) return indirect;
+      }
       const receivers = this.foldNode(callee.object, state);
       if ((method === 'map' || method === 'reduce' || method === 'filter' || method === 'forEach') && args[0]) {
         return receivers.map((receiver) => this.foldIteration(receiver, method, args, state));
