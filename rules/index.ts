@@ -23,6 +23,7 @@ import noProtoAccess from './no-proto-access.js';
 import noWith from './no-with.js';
 import parseFailure from './parse-failure.js';
 import restrictedModule from './restricted-module.js';
+import silentProcessExecution from './silent-process-execution.js';
 import suspiciousCommand from './suspicious-command.js';
 import unusedSuppression from './unused-suppression.js';
 
@@ -49,6 +50,7 @@ export const RULES: readonly AnyRule[] = [
   noWith,
   parseFailure,
   restrictedModule,
+  silentProcessExecution,
   suspiciousCommand,
   unusedSuppression,
 ] as AnyRule[];
