@@ -278,7 +278,7 @@ export async function planPackages(files: readonly string[], dirs: readonly stri
     const manifest = existsSync(manifestPath) ? readManifest(manifestPath) : null;
     const name = typeof manifest?.name === 'string' && manifest.name !== '' ? manifest.name : null;
     const version = typeof manifest?.version === 'string' ? manifest.version : '0.0.0';
-    const key = name !== null ? `${name}@${version}` : relative(cwd, root).split(sep).join('/') || '.';
+    const key = name !== null ? `${name}@${version}` : `${relative(cwd, root).split(sep).join('/') || '.'} (no package.json name)`;
     keyOfRoot.set(root, key);
     let info = packages.get(key);
     if (info === undefined) {

@@ -4,6 +4,7 @@ import { stylish } from './stylish.js';
 import { json } from './json.js';
 import { sarif } from './sarif.js';
 import { github } from './github.js';
+import { html } from './html.js';
 
 export type { Formatter, FormatContext } from './types.js';
 
@@ -12,4 +13,5 @@ export const FORMATTERS: ReadonlyMap<string, Formatter> = new Map([
   ['json', json],
   ['sarif', sarif],
   ['github', github],
+  ['html', html],
 ]);
