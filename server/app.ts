@@ -15,6 +15,7 @@ import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, problems, sendProblem, 
 import { RateLimiter } from './rate-limit.js';
 import { GateError, RunGate } from './run-gate.js';
 import type { RunBackend } from './backend.js';
+import { createExecutorBackend } from './executor-backend.js';
 import { buildOpenApi, type RouteRecord } from './openapi.js';
 import {
   analyzeBodySchema,
@@ -95,7 +96,10 @@ const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.
 export async function createServer(options: CreateServerOptions = {}): Promise<AirlockServer> {
   const config = options.config ?? resolveServerConfig({});
   const settings = config.settings;
-  const backend = options.backend === undefined ? await defaultBackend(settings.workers) : options.backend;
+  const backend =
+    options.backend === undefined
+      ? await createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)!, maxQueue: settings.queue + settings.workers })
+      : options.backend;
   const gate = new RunGate({
     concurrency: backend?.concurrency ?? settings.workers,
     queue: settings.queue,
@@ -523,11 +527,6 @@ function loggerOptions(option: CreateServerOptions['logger']): false | Record<st
   };
   if (option?.stream !== undefined) out.stream = option.stream;
   return out;
-}
-
-async function defaultBackend(workers: number): Promise<RunBackend | null> {
-  const { createExecutorBackend } = await import('./executor-backend.js');
-  return createExecutorBackend({ workers });
 }
 
 /** For the CLI: whether a host is loopback-only. */

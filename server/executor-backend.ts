@@ -1,13 +1,170 @@
-// The run backend over the executor's pool-backed one-shot run. Loaded lazily so that the server
-// (analysis, rules, policies) works in a tree where the executor's run API is not present yet.
-import type { RunBackend } from './backend.js';
+// The run backend over the executor's pool-backed one-shot runs (executor/executor.ts `Runner`: a
+// fresh realm per run from warm workers). Loaded lazily, and checked at run time, so that the server
+// (analysis, rules, policies) still works in a tree where the executor is absent: then /v1/run answers
+// 503 AIRLOCK_UNAVAILABLE rather than anything made up.
+import type { Finding } from '../analyzer/types.js';
+import { ERROR_CODES, type ModuleHooks, type RunResult } from '../executor/types.js';
+import type { Limits, Policy } from '../policy/index.js';
+import type { BackendRunRequest, RunBackend } from './backend.js';
 
 export interface ExecutorBackendOptions {
   /** Pool size: runs executing at once. */
   workers: number;
+  /** The policy the pool is built for (its memory limit picks the first pool's heap size). */
+  policy: Policy;
+  /** Runs that may wait inside the executor (the server's own gate keeps this near zero). */
+  maxQueue?: number;
+}
+
+/** The part of the executor's Runner this backend uses. */
+interface RunnerLike {
+  warm(): Promise<void>;
+  run(source: string, options: { policy?: Policy; limits?: Partial<Limits>; hooks?: ModuleHooks; filename?: string }): Promise<RunResult>;
+  close(): Promise<void>;
+}
+interface ExecutorModule {
+  Runner: new (options: { policy?: Policy; size?: number; maxQueue?: number }) => RunnerLike;
+}
+interface HooksModule {
+  MemoryHooks: new (files: Record<string, string>) => ModuleHooks;
 }
 
 /** A backend over the executor, or null when this tree has no executor run API. */
-export async function createExecutorBackend(_options: ExecutorBackendOptions): Promise<RunBackend | null> {
-  return null;
+export async function createExecutorBackend(options: ExecutorBackendOptions): Promise<RunBackend | null> {
+  let executor: Partial<ExecutorModule>;
+  let hooks: Partial<HooksModule>;
+  try {
+    // Variable specifiers: the executor may be absent from a tree, and the server must still start.
+    const executorPath = '../executor/executor.js';
+    const hooksPath = '../executor/hooks/index.js';
+    executor = (await import(executorPath)) as Partial<ExecutorModule>;
+    hooks = (await import(hooksPath)) as Partial<HooksModule>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw error;
+  }
+  if (typeof executor.Runner !== 'function' || typeof hooks.MemoryHooks !== 'function') return null;
+  return new ExecutorBackend(executor.Runner, hooks.MemoryHooks, options);
+}
+
+class ExecutorBackend implements RunBackend {
+  readonly concurrency: number;
+  readonly #runner: RunnerLike;
+  readonly #MemoryHooks: HooksModule['MemoryHooks'];
+  #ready = false;
+  #closed = false;
+
+  constructor(Runner: ExecutorModule['Runner'], MemoryHooks: HooksModule['MemoryHooks'], options: ExecutorBackendOptions) {
+    this.concurrency = options.workers;
+    this.#MemoryHooks = MemoryHooks;
+    this.#runner = new Runner({ policy: options.policy, size: options.workers, maxQueue: options.maxQueue ?? 1000 });
+    this.#runner.warm().then(
+      () => (this.#ready = true),
+      () => undefined,
+    );
+  }
+
+  ready(): boolean {
+    return this.#ready && !this.#closed;
+  }
+
+  async run(request: BackendRunRequest): Promise<RunResult> {
+    const started = performance.now();
+    let hooks: ModuleHooks | undefined;
+    if (request.modules !== undefined && Object.keys(request.modules).length > 0) {
+      try {
+        hooks = new this.#MemoryHooks({ ...request.modules });
+      } catch (error) {
+        return badRequest((error as Error).message, started);
+      }
+    }
+    const entry = request.input === undefined ? null : inputPrefix(request.source, request.input.value);
+    let result: RunResult;
+    try {
+      result = await this.#runner.run(entry?.source ?? request.source, {
+        policy: request.policy,
+        limits: request.limits,
+        filename: entryFilename(request),
+        ...(hooks !== undefined ? { hooks } : {}),
+      });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === ERROR_CODES.BAD_REQUEST || code === ERROR_CODES.BAD_POLICY) return badRequest((error as Error).message, started, code);
+      throw error;
+    }
+    if (entry === null) return result;
+    const moduleLocations = new Set((hooks as { locations?: string[] } | undefined)?.locations ?? []);
+    return { ...result, findings: entry.fixFindings(result.findings, moduleLocations) };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#runner.close();
+  }
+}
+
+/**
+ * The executor picks language and format from the entry's file name, so `language` and
+ * `sourceType` become its extension (`main.ts`, `main.mjs`, `main.cts`...).
+ */
+export function entryFilename(request: Pick<BackendRunRequest, 'filename' | 'language' | 'sourceType'>): string {
+  if (request.language === undefined && (request.sourceType === undefined || request.sourceType === 'unambiguous')) return request.filename;
+  const stem = request.filename.replace(/\.[cm]?[jt]sx?$/i, '');
+  const language = request.language ?? languageOfName(request.filename);
+  const typescript = language === 'ts' || language === 'tsx';
+  if (request.sourceType === 'module' && !language.endsWith('x')) return `${stem}${typescript ? '.mts' : '.mjs'}`;
+  if (request.sourceType === 'script' && !language.endsWith('x')) return `${stem}${typescript ? '.cts' : '.cjs'}`;
+  return `${stem}.${language}`;
+}
+
+function languageOfName(filename: string): 'js' | 'jsx' | 'ts' | 'tsx' {
+  const match = /\.([cm]?)(js|ts)(x?)$/i.exec(filename);
+  if (match === null) return 'js';
+  return `${match[2]!.toLowerCase()}${match[3]!.toLowerCase()}` as 'js' | 'jsx' | 'ts' | 'tsx';
+}
+
+function badRequest(message: string, started: number, code: typeof ERROR_CODES.BAD_REQUEST | typeof ERROR_CODES.BAD_POLICY = ERROR_CODES.BAD_REQUEST): RunResult {
+  return {
+    status: 'error',
+    value: undefined,
+    stdout: '',
+    stderr: '',
+    findings: [],
+    error: { code, name: 'BadRequest', message },
+    durationMs: performance.now() - started,
+  };
+}
+
+const DIRECTIVE_PROLOGUE = /^(?:\uFEFF)?(?:[ \t]*(?:'use strict'|"use strict")[ \t]*;?)/;
+
+/**
+ * STOPGAP until the executor takes an `input` option: the value is declared in the entry's own text,
+ * `const input = <JSON>;`, inserted on line 1 (after a "use strict" directive, which must stay first)
+ * without a newline, so line numbers are unchanged; findings on line 1 are shifted back. Gate 1 sees
+ * the declaration (a data literal, nothing to flag), and code that declares its own `input` at top
+ * level gets a redeclaration SyntaxError.
+ */
+export function inputPrefix(
+  source: string,
+  value: unknown,
+): { source: string; fixFindings: (findings: Finding[], moduleLocations: ReadonlySet<string>) => Finding[] } {
+  // JSON.stringify leaves U+2028/U+2029 raw; escaped, the declaration stays on one line for every parser.
+  const json = JSON.stringify(value === undefined ? null : value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const declaration = `const input = ${json}; `;
+  const at = DIRECTIVE_PROLOGUE.exec(source)?.[0].length ?? 0;
+  const shifted = `${source.slice(0, at)}${at > 0 ? ' ' : ''}${declaration}${source.slice(at)}`;
+  const inserted = shifted.length - source.length;
+  const column = (c: number) => (c > at + inserted ? c - inserted : c > at ? at + 1 : c);
+  const fixFindings = (findings: Finding[], moduleLocations: ReadonlySet<string>) =>
+    findings.map((finding) => {
+      // The gateway marks findings of imported modules with data.module = their location; only the
+      // entry's own text was shifted. (Rules may put a specifier in data.module too, hence the set.)
+      const module = finding.data?.module;
+      if ((finding.line !== 1 && finding.endLine !== 1) || (typeof module === 'string' && moduleLocations.has(module))) return finding;
+      const out = { ...finding };
+      if (out.line === 1) out.column = column(out.column);
+      if (out.endLine === 1) out.endColumn = column(out.endColumn);
+      return out;
+    });
+  return { source: shifted, fixFindings };
 }

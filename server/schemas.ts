@@ -86,8 +86,11 @@ const findingSchema = {
       properties: { kind: { type: 'string' }, justification: { type: 'string' } },
     },
     fingerprint: { type: 'string' },
-    data: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
-    filename: { type: 'string', description: 'Set on findings of an imported module.' },
+    data: {
+      type: 'object',
+      description: 'Values that justified the finding; on findings of an imported module, `module` is its location.',
+      additionalProperties: { type: ['string', 'number'] },
+    },
   },
 } as const;
 
