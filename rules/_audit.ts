@@ -1420,6 +1420,22 @@ const RUNTIME_FS: ReadonlyMap<string, FsPlan> = new Map<string, FsPlan>([
   ['Deno.writeFileSync', ['write']],
   ['Deno.remove', ['delete']],
   ['Deno.removeSync', ['delete']],
+  // Globbing lists what a folder holds: stealers glob wallet and key folders.
+  ...[
+    'module:glob',
+    'module:glob.sync',
+    'module:glob.glob',
+    'module:glob.globSync',
+    'module:fast-glob',
+    'module:fast-glob.sync',
+    'module:fast-glob.glob',
+    'module:fast-glob.globSync',
+    'module:globby',
+    'module:globby.globby',
+    'module:globby.globbySync',
+    'module:tinyglobby.glob',
+    'module:tinyglobby.globSync',
+  ].map((p) => [p, ['read'] as const] as const),
 ]);
 
 /** A file-system call with the paths it touches. */
@@ -1464,7 +1480,7 @@ export function fsCallOf(ctx: RuleContext, node: Node): FsCall | null {
       }
       const runtime = RUNTIME_FS.get(value);
       if (runtime !== undefined && runtime !== 'open') {
-        result = { node, api: value, paths: args[0] ? [{ node: args[0], op: runtime[0]! }] : [], recursive: value.startsWith('Deno.remove') };
+        result = { node, api: displayPath(value), paths: args[0] ? [{ node: args[0], op: runtime[0]! }] : [], recursive: value.startsWith('Deno.remove') };
         break;
       }
       const split = fsMethod(value);
