@@ -26,6 +26,7 @@ import parseFailure from './parse-failure.js';
 import restrictedModule from './restricted-module.js';
 import silentProcessExecution from './silent-process-execution.js';
 import suspiciousCommand from './suspicious-command.js';
+import trojanSource from './trojan-source.js';
 import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
@@ -54,6 +55,7 @@ export const RULES: readonly AnyRule[] = [
   restrictedModule,
   silentProcessExecution,
   suspiciousCommand,
+  trojanSource,
   unusedSuppression,
 ] as AnyRule[];
 
