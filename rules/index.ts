@@ -11,6 +11,7 @@ import internalError from './internal-error.js';
 import noChildProcess from './no-child-process.js';
 import noCodeCompilationApis from './no-code-compilation-apis.js';
 import noConstructorEscape from './no-constructor-escape.js';
+import noDomCodeInjection from './no-dom-code-injection.js';
 import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
@@ -40,6 +41,7 @@ export const RULES: readonly AnyRule[] = [
   noChildProcess,
   noCodeCompilationApis,
   noConstructorEscape,
+  noDomCodeInjection,
   noDynamicImport,
   noDynamicRequire,
   noEval,
