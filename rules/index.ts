@@ -4,6 +4,7 @@ import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import escapedIdentifier from './escaped-identifier.js';
 import execDecodedPayload from './exec-decoded-payload.js';
+import fsDestructive from './fs-destructive.js';
 import fsSensitivePath from './fs-sensitive-path.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
@@ -34,6 +35,7 @@ export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
   escapedIdentifier,
   execDecodedPayload,
+  fsDestructive,
   fsSensitivePath,
   inlineSuppressionIgnored,
   installScript,
