@@ -2,6 +2,8 @@
 // file or its doc page is missing from here or from the tree.
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
+import envEnumeration from './env-enumeration.js';
+import envReadSecret from './env-read-secret.js';
 import escapedIdentifier from './escaped-identifier.js';
 import execDecodedPayload from './exec-decoded-payload.js';
 import fsDestructive from './fs-destructive.js';
@@ -33,6 +35,8 @@ import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
+  envEnumeration,
+  envReadSecret,
   escapedIdentifier,
   execDecodedPayload,
   fsDestructive,
