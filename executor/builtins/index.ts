@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { ModuleHooks, ModuleSource } from '../types.js';
 import { HookError } from '../hooks/errors.js';
 import { FsHooks } from '../hooks/fs-hooks.js';
-import { PRELUDES, SHIM_SOURCES, withPrelude } from './shims.js';
+import { PRELUDES, SHIM_SOURCES, SUBSTITUTES, withPrelude } from './shims.js';
 
-export { PROCESS_SHIM, SHIM_SOURCES, PRELUDES } from './shims.js';
+export { PROCESS_SHIM, SHIM_SOURCES, PRELUDES, SUBSTITUTES, SUBSTITUTED_PACKAGES } from './shims.js';
 
 /** Location prefix of everything the builtin hooks serve. */
 export const BUILTIN_SCHEME = 'builtin:';
@@ -37,20 +37,13 @@ const ENTRIES: Readonly<Record<string, { grant: string; location: string; implem
 export const REALM_BUILTIN_NAMES: readonly string[] = Object.freeze(Object.keys(ENTRIES).sort());
 
 /**
- * The packages the builtin hooks may read: the eight implementations and their dependency closure
- * (test/executor/builtins.test.ts recomputes it from the installed package.json files).
+ * The packages the builtin hooks may read: the eight implementations and their dependency closure, less
+ * the helper packages shims.ts stands in for (test/executor/builtins.test.ts recomputes it from the
+ * installed package.json files).
  */
 export const BUILTIN_PACKAGES: ReadonlySet<string> = new Set([
-  'assert', 'async-function', 'async-generator-function', 'available-typed-arrays', 'base64-js', 'buffer',
-  'call-bind', 'call-bind-apply-helpers', 'call-bound', 'define-data-property', 'define-properties',
-  'dunder-proto', 'es-define-property', 'es-errors', 'es-object-atoms', 'events', 'for-each',
-  'function-bind', 'generator-function', 'get-intrinsic', 'get-proto', 'gopd', 'has-property-descriptors',
-  'has-symbols', 'has-tostringtag', 'hasown', 'ieee754', 'inherits', 'is-arguments', 'is-callable',
-  'is-generator-function', 'is-nan', 'is-regex', 'is-typed-array', 'math-intrinsics', 'object-inspect',
-  'object-is', 'object-keys', 'object.assign', 'path-browserify', 'possible-typed-array-names', 'punycode',
-  'qs', 'querystring-es3', 'safe-buffer', 'safe-regex-test', 'set-function-length', 'side-channel',
-  'side-channel-list', 'side-channel-map', 'side-channel-weakmap', 'string_decoder', 'url', 'util',
-  'which-typed-array',
+  'assert', 'base64-js', 'buffer', 'events', 'ieee754', 'inherits', 'path-browserify', 'punycode', 'qs',
+  'querystring-es3', 'safe-buffer', 'string_decoder', 'url', 'util',
 ]);
 
 /** The implementation packages of the built-in names (the roots of BUILTIN_PACKAGES). */
@@ -134,6 +127,7 @@ export class BuiltinHooks implements ModuleHooks {
 
   async resolve(specifier: string, referrer: string | null): Promise<string | null> {
     if (typeof specifier === 'string' && Object.prototype.hasOwnProperty.call(SHIM_SOURCES, specifier)) return specifier;
+    if (typeof specifier === 'string' && Object.prototype.hasOwnProperty.call(SUBSTITUTES, specifier)) return SUBSTITUTES[specifier]!;
     let from: string | null = null;
     if (referrer !== null && referrer !== undefined) {
       if (typeof referrer !== 'string' || !referrer.startsWith(BUILTIN_SCHEME)) {
