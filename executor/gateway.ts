@@ -5,7 +5,7 @@
 // the worker with code to evaluate inside the realm. Nothing here ever reaches Node's own loader.
 import { createHash } from 'node:crypto';
 import { analyze } from '../analyzer/engine.js';
-import type { Finding } from '../analyzer/types.js';
+import type { Finding, Severity } from '../analyzer/types.js';
 import { resolvePolicy } from '../policy/index.js';
 import type { Policy } from '../policy/index.js';
 import { builtinHooks, builtinModule, normalizeBuiltinName } from './builtins/index.js';
@@ -62,30 +62,70 @@ class GatewayRefusal extends Error {
 const SUBSTITUTE_PREFIX = 'airlock:substitute/';
 const ANALYSIS_CACHE_LIMIT = 512;
 
-/** Gate 1 verdicts on module texts, by policy, trust and content. */
-const analysisCache = new WeakMap<Policy, Map<string, { reject: boolean; findings: Finding[] }>>();
-const trustedPolicies = new WeakMap<Policy, Policy>();
+/** Gate 1 verdicts on module texts, by what of the policy analysis reads, trust and content. */
+const analysisCache = new Map<string, { reject: boolean; findings: Finding[] }>();
+const policyKeys = new WeakMap<Policy, string>();
 
-/** The policy modules of trusted packages are analysed under. */
+/** A key for the parts of a policy gate 1 reads (equal policies share cached verdicts). */
+function analysisKeyOf(policy: Policy): string {
+  let key = policyKeys.get(policy);
+  if (key === undefined) {
+    const { timeoutMs: _t, memoryMb: _m, maxOutputBytes: _o, maxModules: _n, ...limits } = policy.limits;
+    key = sha1(JSON.stringify([policy.profile, policy.rules, policy.allowInlineSuppressions, limits, policy.modules, policy.globals]));
+    policyKeys.set(policy, key);
+  }
+  return key;
+}
+const trustedPolicies = new WeakMap<Policy, Policy>();
+const builtinPolicies = new WeakMap<Policy, Policy>();
+
+/**
+ * The policy trusted packages are analysed under: the trusted profile's rule defaults, with the user's
+ * explicit rule settings (which speak for all code) and the policy's limits and stance kept.
+ */
 export function trustedPolicyOf(policy: Policy): Policy {
   let trusted = trustedPolicies.get(policy);
   if (trusted === undefined) {
-    trusted =
-      policy.modules.trustedProfile === policy.profile
-        ? policy
-        : resolvePolicy({
-            profile: policy.modules.trustedProfile,
-            limits: policy.limits,
-            analysis: policy.analysis,
-            allowInlineSuppressions: policy.allowInlineSuppressions,
-            modules: { allow: [...policy.modules.allow], trusted: [...policy.modules.trusted], trustedProfile: policy.modules.trustedProfile },
-            globals: [...policy.globals],
-            allowExit: policy.allowExit,
-          });
+    trusted = policy.modules.trustedProfile === policy.profile ? policy : derivePolicy(policy, policy.modules.trustedProfile, true);
     trustedPolicies.set(policy, trusted);
   }
   return trusted;
 }
+
+/**
+ * The policy airlock's own realm-side built-in implementations are analysed under: `audit`, which
+ * still rejects what looks malicious (a tampered node_modules) but not the eval-based feature
+ * detection some of them do (get-intrinsic), which the realm contains.
+ */
+export function builtinPolicyOf(policy: Policy): Policy {
+  let derived = builtinPolicies.get(policy);
+  if (derived === undefined) {
+    derived = derivePolicy(policy, 'audit', false);
+    builtinPolicies.set(policy, derived);
+  }
+  return derived;
+}
+
+function derivePolicy(policy: Policy, profile: Policy['profile'], keepExplicit: boolean): Policy {
+  const rules: Record<string, RuleInput> = {};
+  if (keepExplicit) {
+    for (const [id, setting] of Object.entries(policy.rules)) {
+      if (setting.explicit === true) rules[id] = [setting.severity, { ...setting.options }];
+    }
+  }
+  return resolvePolicy({
+    profile,
+    rules,
+    limits: { ...policy.limits },
+    analysis: policy.analysis,
+    allowInlineSuppressions: policy.allowInlineSuppressions,
+    modules: { allow: [...policy.modules.allow], trusted: [...policy.modules.trusted], trustedProfile: policy.modules.trustedProfile },
+    globals: [...policy.globals],
+    allowExit: policy.allowExit,
+  });
+}
+
+type RuleInput = [Severity, Record<string, unknown>];
 
 /** The package name of a bare specifier (`lodash/fp` → `lodash`, `@s/p/x` → `@s/p`). */
 export function packageNameOf(specifier: string): string {
@@ -264,7 +304,8 @@ export class ImportGateway {
 
     session.loadedThisCall++;
     if (this.policy.analysis !== 'off') {
-      const verdict = analyseModule(this.policy, trusted, loaded.source, filename);
+      const trust: Trust = hooks === builtins ? 'builtin' : trusted ? 'trusted' : 'untrusted';
+      const verdict = analyseModule(this.policy, trust, loaded.source, filename);
       for (const finding of verdict.findings) session.findings.push({ ...finding, data: { ...(finding.data ?? {}), module: location } });
       const errors = verdict.findings.filter((f) => f.severity === 'error' && f.suppressed === undefined).length;
       this.#log({
@@ -272,7 +313,7 @@ export class ImportGateway {
         specifier,
         referrer,
         location,
-        detail: `${verdict.reject ? 'rejected' : 'accepted'} under ${trusted ? this.policy.modules.trustedProfile : this.policy.profile}: ${verdict.findings.length} finding${verdict.findings.length === 1 ? '' : 's'}`,
+        detail: `${verdict.reject ? 'rejected' : 'accepted'} under ${trust === 'builtin' ? 'audit (built-in)' : trust === 'trusted' ? this.policy.modules.trustedProfile : this.policy.profile}: ${verdict.findings.length} finding${verdict.findings.length === 1 ? '' : 's'}`,
       });
       if (verdict.reject && this.policy.analysis === 'enforce') {
         const first = verdict.findings.find((f) => f.severity === 'error' && f.suppressed === undefined) ?? verdict.findings[0];
@@ -303,12 +344,13 @@ function checkModuleSource(hooks: ModuleHooks, what: string, value: unknown): as
   }
 }
 
+type Trust = 'untrusted' | 'trusted' | 'builtin';
+
 /** Gate 1 on a module's text, cached by policy, trust and content. */
-function analyseModule(policy: Policy, trusted: boolean, source: string, filename: string): { reject: boolean; findings: Finding[] } {
-  const effective = trusted ? trustedPolicyOf(policy) : policy;
-  let cache = analysisCache.get(policy);
-  if (cache === undefined) analysisCache.set(policy, (cache = new Map()));
-  const key = `${trusted ? 't' : 'u'}:${filename}:${sha1(source)}`;
+function analyseModule(policy: Policy, trust: Trust, source: string, filename: string): { reject: boolean; findings: Finding[] } {
+  const effective = trust === 'builtin' ? builtinPolicyOf(policy) : trust === 'trusted' ? trustedPolicyOf(policy) : policy;
+  const cache = analysisCache;
+  const key = `${analysisKeyOf(policy)}:${trust}:${filename}:${sha1(source)}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
     cache.delete(key);

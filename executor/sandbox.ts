@@ -93,7 +93,7 @@ class ProcessTransport implements Transport {
     });
     let stderr = '';
     this.#child.stderr?.on('data', (chunk: Buffer) => {
-      if (stderr.length < 4000) stderr += chunk.toString('utf8');
+      if (stderr.length < 16000) stderr += chunk.toString('utf8');
     });
     this.#child.unref();
     (this.#child.channel as { unref?: () => void } | undefined)?.unref?.();
@@ -102,10 +102,14 @@ class ProcessTransport implements Transport {
       if (message.type === 'worker') onMessage(message.message);
       else onExit(message.reason, message.detail, false);
     });
-    this.#child.on('exit', (code, signal) => {
+    // 'close' (not 'exit'): stderr has been read to the end by then.
+    this.#child.on('close', (code, signal) => {
       if (this.#gone) return;
       this.#gone = true;
-      onExit('crash', `sandbox process exited (${signal ?? code})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`, true);
+      // V8 aborts the whole process when a single allocation cannot fit even after the worker's
+      // out-of-memory allowance (a Map or array growing near the limit): that is the memory limit.
+      const oom = /heap out of memory|Allocation failed|ERR_WORKER_OUT_OF_MEMORY/.test(stderr);
+      onExit(oom ? 'memory-limit' : 'crash', oom ? 'out of memory' : `sandbox process exited (${signal ?? code})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`, true);
     });
     this.#child.on('error', () => {
       // 'exit' follows
@@ -150,7 +154,9 @@ class ProcessTransport implements Transport {
     if (this.#gone) return Promise.resolve();
     this.#gone = true;
     return new Promise((resolve) => {
-      this.#child.once('exit', () => resolve());
+      // Referenced until it is gone, so a caller awaiting close() is not left hanging at exit.
+      this.#child.ref();
+      this.#child.once('close', () => resolve());
       this.#child.kill('SIGKILL');
     });
   }
@@ -164,7 +170,11 @@ interface PendingRun {
   id: number;
   handlers: RunHandlers;
   resolve(outcome: SandboxOutcome): void;
-  watchdog: NodeJS.Timeout;
+  /** The wall-clock watchdog; paused (null) while the host works on a require for the run. */
+  watchdog: NodeJS.Timeout | null;
+  /** Guest time left when the watchdog was last (re)started, and when that was. */
+  remainingMs: number;
+  watchStarted: number;
   grace: NodeJS.Timeout | null;
   notice: NoticeKind | null;
   noticeExitCode?: number;
@@ -237,12 +247,8 @@ export class Sandbox {
     };
     let transport: Transport;
     if (this.options.isolation === 'process') {
-      transport = new ProcessTransport(this.options, onMessage, (reason, detail, childGone) => {
+      transport = new ProcessTransport(this.options, onMessage, (reason, detail) => {
         if (this.#transport !== transport) return;
-        if (childGone) {
-          this.#onWorkerExit(reason, detail);
-          return;
-        }
         this.#onWorkerExit(reason, detail);
       });
     } else {
@@ -318,15 +324,18 @@ export class Sandbox {
         if (run === null || message.id !== run.id) return;
         const req = message.req;
         const transport = this.#transport;
+        // The worker is blocked while the host resolves, loads, analyses and transforms: that is
+        // host time, not the guest's, so the watchdog pauses (maxModules bounds how often).
+        this.#pauseWatchdog(run);
+        const answer = (reply: RequireAnswer): void => {
+          if (this.#run !== run || this.#transport !== transport) return;
+          transport?.answer(reply);
+          this.#startWatchdog(run);
+        };
         run.handlers.onRequire(message.specifier, message.referrer).then(
-          (reply) => {
-            if (this.#run === run && this.#transport === transport) transport?.answer({ req, ...reply } as RequireAnswer);
-          },
-          (error: unknown) => {
-            if (this.#run === run && this.#transport === transport) {
-              transport?.answer({ req, ok: false, code: 'AIRLOCK_HOOK_ERROR', name: 'Error', message: `import gateway failure: ${(error as Error)?.message ?? String(error)}` });
-            }
-          },
+          (reply) => answer({ req, ...reply } as RequireAnswer),
+          (error: unknown) =>
+            answer({ req, ok: false, code: 'AIRLOCK_HOOK_ERROR', name: 'Error', message: `import gateway failure: ${(error as Error)?.message ?? String(error)}` }),
         );
         return;
       }
@@ -353,6 +362,23 @@ export class Sandbox {
     }
   }
 
+  #startWatchdog(run: PendingRun): void {
+    if (run.watchdog !== null) clearTimeout(run.watchdog);
+    run.watchStarted = performance.now();
+    run.watchdog = setTimeout(() => {
+      if (this.#run !== run) return;
+      this.#finish(run, { kind: 'timeout' });
+      this.#replace();
+    }, Math.max(0, run.remainingMs));
+  }
+
+  #pauseWatchdog(run: PendingRun): void {
+    if (run.watchdog === null) return;
+    clearTimeout(run.watchdog);
+    run.watchdog = null;
+    run.remainingMs -= performance.now() - run.watchStarted;
+  }
+
   #clearReadyTimer(): void {
     if (this.#readyTimer !== null) {
       clearTimeout(this.#readyTimer);
@@ -363,7 +389,7 @@ export class Sandbox {
   #finish(run: PendingRun, outcome: SandboxOutcome): void {
     if (this.#run !== run) return;
     this.#run = null;
-    clearTimeout(run.watchdog);
+    if (run.watchdog !== null) clearTimeout(run.watchdog);
     if (run.grace !== null) clearTimeout(run.grace);
     run.resolve(outcome);
     this.#wakeWaiters();
@@ -389,13 +415,12 @@ export class Sandbox {
         resolve,
         grace: null,
         notice: null,
-        watchdog: setTimeout(() => {
-          if (this.#run !== run) return;
-          this.#finish(run, { kind: 'timeout' });
-          this.#replace();
-        }, request.timeoutMs),
+        watchdog: null,
+        remainingMs: request.timeoutMs,
+        watchStarted: 0,
       };
       this.#run = run;
+      this.#startWatchdog(run);
       this.#updateRef();
       this.#transport!.post({ type: 'run', id, ...request });
     });

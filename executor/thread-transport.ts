@@ -96,6 +96,7 @@ export class ThreadTransport {
   terminate(): Promise<void> {
     if (this.#gone) return Promise.resolve();
     this.#terminating = true;
+    this.#worker.ref();
     return this.#worker.terminate().then(
       () => undefined,
       () => undefined,

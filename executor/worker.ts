@@ -391,7 +391,8 @@ function startRun(message: RunMessage): void {
     outputLeft: message.maxOutputBytes,
     outputNoticed: false,
     timers: new Map(),
-    deadline: Date.now() + message.timeoutMs + 1000,
+    // The host answers or replaces this worker; the wait is bounded only as a last resort.
+    deadline: Date.now() + Math.max(message.timeoutMs * 10, 300_000),
     keepRealm: message.keepRealm,
     done: false,
     nextReq: 1,
