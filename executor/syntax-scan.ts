@@ -216,12 +216,14 @@ export function scanSyntax(source: string): SyntaxScan {
     }
     if ((c >= 48 && c <= 57) || (c === 46 && isDigit(source.charCodeAt(i + 1)))) {
       // A number: digits, letters (hex, exponent, BigInt n), `_` separators, `.`, and an exponent sign.
+      // A hex literal's `e` is a digit: `0xe+x` adds, so its sign is not part of the number.
+      const hex = c === 48 && (source.charCodeAt(i + 1) | 32) === 120;
       i++;
       while (i < n) {
         const d = source.charCodeAt(i);
         if (isAsciiWordChar(d) || d === 46) {
           i++;
-        } else if ((d === 43 || d === 45) && (source.charCodeAt(i - 1) === 101 || source.charCodeAt(i - 1) === 69)) {
+        } else if (!hex && (d === 43 || d === 45) && (source.charCodeAt(i - 1) === 101 || source.charCodeAt(i - 1) === 69)) {
           i++;
         } else {
           break;

@@ -384,6 +384,8 @@ describe('syntax scan (the fast path) is never fooled', () => {
     ['regex after a keyword', "return /'/; import('fs') //'"],
     ['regex after typeof', "typeof /'/; import('fs') //'"],
     ['import() after a spread', "f(...import('fs'))"],
+    ['import() after a hex literal ending in e', "x = 0xe+import('fs')"],
+    ['import() after a hex literal ending in E', "x = 0XE-import('fs')"],
     ['import() after a decimal number', "x = 1.5\nimport('fs')"],
   ];
   for (const [name, source] of tricky) {
