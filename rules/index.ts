@@ -8,6 +8,7 @@ import escapedIdentifier from './escaped-identifier.js';
 import execDecodedPayload from './exec-decoded-payload.js';
 import fsDestructive from './fs-destructive.js';
 import fsSensitivePath from './fs-sensitive-path.js';
+import hiddenCode from './hidden-code.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
 import internalError from './internal-error.js';
@@ -41,6 +42,7 @@ export const RULES: readonly AnyRule[] = [
   execDecodedPayload,
   fsDestructive,
   fsSensitivePath,
+  hiddenCode,
   inlineSuppressionIgnored,
   installScript,
   internalError,
