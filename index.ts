@@ -7,3 +7,7 @@ export type { RuleModule, RuleContext, RuleMeta, Visitor } from './analyzer/rule
 export { resolvePolicy, defaultPolicy, PolicyError, SAFE_BUILTIN_MODULES, DEFAULT_LIMITS } from './policy/index.js';
 export type { Policy, PolicyInput, Limits } from './policy/index.js';
 export { RULES, RULES_BY_ID } from './rules/index.js';
+export { analyzeFile } from './analyzer/file.js';
+export { FsHooks, MemoryHooks, HttpHooks, HookError, isHookError, describeHooks, checkHooks } from './executor/hooks/index.js';
+export { ERROR_CODES } from './executor/types.js';
+export type { ModuleHooks, ModuleSource, RunResult, RunStatus, RunError, ErrorCode, GatewayEvent } from './executor/types.js';
