@@ -1389,6 +1389,8 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     if (encoded === null) finish('ok', '', describe(outcome.value));
     else finish('ok', encoded, '');
   };
+  // The run finishes from poll() only (the host calls it after each macrotask): by then microtasks
+  // have drained, timers they set are counted, and an unhandled rejection has been reported.
   const settleWith = (kind: 'ok' | 'error', value: unknown): void => {
     if (state.settled) return;
     state.settled = true;
@@ -1396,7 +1398,6 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     o.kind = kind;
     o.value = value;
     state.outcome = o;
-    tryFinish();
   };
   const settle = (value: unknown, threw: boolean): void => {
     if (state.finished) return;
@@ -1714,7 +1715,6 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     if (!state.settled && state.refTimers === 0) {
       // Nothing left that could settle the run's promise: report it rather than wait for the timeout.
       settleWith('error', makeError(ErrorC, 'AIRLOCK_GUEST_ERROR', "the run's promise never settled (nothing left to wait for)"));
-      return;
     }
     tryFinish();
   };
