@@ -139,6 +139,10 @@ const CANONICAL_PATHS: ReadonlyMap<string, string> = new Map([
   ['AsyncGeneratorFunction.prototype.constructor', 'AsyncGeneratorFunction'],
 ]);
 
+/** Function bodies that return the global object, and expressions that denote it. */
+const RETURN_GLOBAL = /^\s*return\s*\(?\s*(?:this|globalThis|window|self|global)\s*\)?\s*;?\s*$/;
+const GLOBAL_EXPRESSION = /^\s*\(?\s*(?:this|globalThis|window|self|global)\s*\)?\s*;?\s*$/;
+
 const MAX_PATH_SEGMENTS = 8;
 const MAX_UNION = 16;
 const MAX_DEPTH = 120;
@@ -639,8 +643,10 @@ export class Evaluator {
     if (this.sourceType === 'module') return false;
     for (let p = parentOf(node); p !== null; p = parentOf(p)) {
       switch (p.type) {
-        case 'FunctionDeclaration':
         case 'FunctionExpression':
+          // Sloppy `(function () { return this })()` and `.call(null)`: `this` is the global object.
+          return this.isSloppyGlobalCall(p);
+        case 'FunctionDeclaration':
         case 'ObjectMethod':
         case 'ClassMethod':
         case 'ClassPrivateMethod':
@@ -656,6 +662,60 @@ export class Evaluator {
       }
     }
     return false;
+  }
+
+  /** A sloppy-mode function expression called without a receiver: IIFE, `.call()`, `.call(null)`, `.apply(undefined)`. */
+  private isSloppyGlobalCall(fn: Node): boolean {
+    let child: Node = fn;
+    let parent = parentOf(child);
+    while (parent !== null && TRANSPARENT_WRAPPERS.has(parent.type)) {
+      child = parent;
+      parent = parentOf(child);
+    }
+    if (parent === null) return false;
+    let called = false;
+    if ((parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === child) called = true;
+    else if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
+      const keys = this.memberKeys(parent);
+      const call = parentOf(parent);
+      if (keys !== null && keys.length === 1 && (keys[0] === 'call' || keys[0] === 'apply') && call !== null && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') && call.callee === parent) {
+        const receiver = call.arguments[0];
+        called = receiver === undefined || this.isNullish(receiver);
+      }
+    }
+    if (!called) return false;
+    // Strict code (a directive on the way up, a class body) keeps `this` undefined.
+    for (let p: Node | null = fn; p !== null; p = parentOf(p)) {
+      if (p.type === 'ClassBody') return false;
+      const body = p.type === 'Program' ? p : (p as { body?: Node }).body;
+      if (body && (body.type === 'Program' || body.type === 'BlockStatement') && (body as { directives?: { value: { value: string } }[] }).directives?.some((d) => d.value.value === 'use strict')) return false;
+    }
+    return true;
+  }
+
+  private isNullish(node: Node): boolean {
+    const inner = unwrap(node);
+    if (inner.type === 'NullLiteral') return true;
+    if (inner.type === 'Identifier') return inner.name === 'undefined' && this.scope.references.get(inner) === null;
+    return inner.type === 'UnaryExpression' && inner.operator === 'void';
+  }
+
+  /**
+   * True when calling the function `node` evaluates to returns the global object:
+   * `Function('return this')`, `new Function('return globalThis')` (through const aliases).
+   */
+  private returnsGlobalObject(node: Node): boolean {
+    let current = unwrap(node);
+    for (let hops = 0; hops < 4 && current.type === 'Identifier'; hops++) {
+      const binding = this.scope.references.get(current);
+      if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
+      current = unwrap(binding.init);
+    }
+    if (current.type !== 'CallExpression' && current.type !== 'NewExpression' && current.type !== 'OptionalCallExpression') return false;
+    const target = this.callTarget(current);
+    if (!target.callee.has('Function') || target.args === null || target.args.length === 0) return false;
+    const bodies = this.foldStrings(target.args[target.args.length - 1]!);
+    return bodies !== null && bodies.length > 0 && bodies.every((body) => RETURN_GLOBAL.test(body));
   }
 
   /** The keys a member expression may read: `[name]`, folded computed keys, or null if unknown. */
@@ -816,6 +876,25 @@ export class Evaluator {
     const target = this.callTarget(callNode);
     const result = new Set<string>();
     const args = target.args;
+    if (target.callee.has('<function>') && !target.construct) {
+      // `Function('return this')()`, `.call()`, `Reflect.apply(...)`: the global object.
+      const callee = unwrap((callNode as CallExpression).callee as Node);
+      const fnNode =
+        target.via === 'call' || target.via === 'apply'
+          ? (callee as { object?: Node }).object
+          : target.via === 'Reflect.apply'
+            ? (callNode as CallExpression).arguments[0]
+            : callee;
+      if (fnNode && this.returnsGlobalObject(fnNode)) result.add('globalThis');
+    } else if (target.callee.has('eval') && args && args[0] && !target.construct) {
+      // `(0, eval)('this')`: indirect eval runs at the top level; direct eval where it stands.
+      const source = this.foldStrings(args[0]);
+      const callee = unwrap((callNode as CallExpression).callee as Node);
+      const direct = target.via === 'direct' && callee.type === 'Identifier' && callee.name === 'eval';
+      if (source !== null && source.length > 0 && source.every((s) => GLOBAL_EXPRESSION.test(s)) && (!direct || this.thisIsGlobal(callNode))) {
+        result.add('globalThis');
+      }
+    }
     for (const fn of target.callee) {
       switch (fn) {
         case 'require':

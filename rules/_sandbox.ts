@@ -788,3 +788,57 @@ export function forwardedSink(context: RuleContext, value: Node | null, replaced
   }
   return null;
 }
+
+/**
+ * A visitor that reports every reference to some global capabilities (`WebAssembly`, `Atomics`):
+ * the bare name, the global object's property (`globalThis['Web' + 'Assembly']`), `Reflect.get`,
+ * descriptors and destructuring (`const { Atomics: A } = globalThis`). Once per evasion: members of
+ * an already-reported value are not reported again. `typeof X` feature tests are allowed.
+ */
+export function globalCapabilityVisitor(
+  context: RuleContext,
+  names: ReadonlySet<string>,
+  report: (node: Node, name: string, how: 'name' | 'global') => void,
+): Record<string, (node: any) => void> {
+  const rootOf = (values: ReadonlySet<string>): string | null => {
+    for (const v of values) {
+      const root = pathRoot(v);
+      if (names.has(root)) return root;
+    }
+    return null;
+  };
+  const viaGlobal = (node: Node, values: ReadonlySet<string>, source: Node | null): void => {
+    const root = rootOf(values);
+    if (root === null || isTypeofOperand(context, node)) return;
+    if (source !== null && !context.values(source).has('globalThis')) return;
+    report(node, root, 'global');
+  };
+  const member = (node: AnyNode): void => {
+    if (matchMemberKey(context, node, names) === null) return;
+    viaGlobal(node, context.ownValues(node), node.object);
+  };
+  const call = (node: AnyNode): void => {
+    const reflect = reflectCall(context, node);
+    if (reflect === null || (reflect.op !== 'get' && reflect.op !== 'descriptor')) return;
+    const keys = keyStrings(context, reflect.key);
+    if (keys === null || !keys.some((k) => names.has(k))) return;
+    if (!context.values(reflect.target).has('globalThis')) return;
+    const root = keys.find((k) => names.has(k))!;
+    report(node, root, 'global');
+  };
+  return {
+    Identifier(node: AnyNode) {
+      if (!names.has(node.name) || context.resolve(node as never) !== null) return;
+      if (isTypeofOperand(context, node)) return;
+      report(node, node.name, 'name');
+    },
+    MemberExpression: member,
+    OptionalMemberExpression: member,
+    CallExpression: call,
+    OptionalCallExpression: call,
+    ObjectProperty(node: AnyNode) {
+      if (context.parentOf(node)?.type !== 'ObjectPattern' || matchPropertyKey(context, node, names) === null) return;
+      viaGlobal(node, context.ownValues(node), null);
+    },
+  };
+}

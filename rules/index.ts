@@ -6,12 +6,14 @@ import envEnumeration from './env-enumeration.js';
 import envReadSecret from './env-read-secret.js';
 import escapedIdentifier from './escaped-identifier.js';
 import execDecodedPayload from './exec-decoded-payload.js';
+import exfiltrationFlow from './exfiltration-flow.js';
 import fsDestructive from './fs-destructive.js';
 import fsSensitivePath from './fs-sensitive-path.js';
 import hiddenCode from './hidden-code.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
 import internalError from './internal-error.js';
+import minifiedCode from './minified-code.js';
 import noChildProcess from './no-child-process.js';
 import noCodeCompilationApis from './no-code-compilation-apis.js';
 import noConstructorEscape from './no-constructor-escape.js';
@@ -20,13 +22,21 @@ import noDynamicImport from './no-dynamic-import.js';
 import noDynamicRequire from './no-dynamic-require.js';
 import noEval from './no-eval.js';
 import noFunctionConstructor from './no-function-constructor.js';
+import noGlobalObject from './no-global-object.js';
 import noGlobalTampering from './no-global-tampering.js';
+import noHostCallbackIntrospection from './no-host-callback-introspection.js';
+import noHostHandles from './no-host-handles.js';
 import noImpliedEval from './no-implied-eval.js';
 import noIntrinsicMutation from './no-intrinsic-mutation.js';
 import noModuleLoaderTampering from './no-module-loader-tampering.js';
 import noNativeBinding from './no-native-binding.js';
 import noProtoAccess from './no-proto-access.js';
+import noSharedMemory from './no-shared-memory.js';
+import noStackIntrospection from './no-stack-introspection.js';
+import noUnresolvedSensitiveAccess from './no-unresolved-sensitive-access.js';
+import noWebassembly from './no-webassembly.js';
 import noWith from './no-with.js';
+import obfuscatedCode from './obfuscated-code.js';
 import parseFailure from './parse-failure.js';
 import restrictedModule from './restricted-module.js';
 import silentProcessExecution from './silent-process-execution.js';
@@ -40,12 +50,14 @@ export const RULES: readonly AnyRule[] = [
   envReadSecret,
   escapedIdentifier,
   execDecodedPayload,
+  exfiltrationFlow,
   fsDestructive,
   fsSensitivePath,
   hiddenCode,
   inlineSuppressionIgnored,
   installScript,
   internalError,
+  minifiedCode,
   noChildProcess,
   noCodeCompilationApis,
   noConstructorEscape,
@@ -54,13 +66,21 @@ export const RULES: readonly AnyRule[] = [
   noDynamicRequire,
   noEval,
   noFunctionConstructor,
+  noGlobalObject,
   noGlobalTampering,
+  noHostCallbackIntrospection,
+  noHostHandles,
   noImpliedEval,
   noIntrinsicMutation,
   noModuleLoaderTampering,
   noNativeBinding,
   noProtoAccess,
+  noSharedMemory,
+  noStackIntrospection,
+  noUnresolvedSensitiveAccess,
+  noWebassembly,
   noWith,
+  obfuscatedCode,
   parseFailure,
   restrictedModule,
   silentProcessExecution,

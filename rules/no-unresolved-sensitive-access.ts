@@ -1,0 +1,134 @@
+// no-unresolved-sensitive-access: the fail-closed backstop. A computed member access whose key
+// cannot be folded to constants, on a value from which a capability could be picked by name: the
+// global object, `process` and `process.env`, `require`/`module`, a built-in module the policy does
+// not grant (`require('child_process')[k]`), the Function constructors, `Reflect`, `Error` (its
+// stack hooks). Every other rule names what is reached; when the name is computed at run time
+// (`globalThis[atob(k)]`, `cp[method]`), none of them can, so the access itself is the finding.
+// Enumerating such a value to pick a member by predicate (`Object.entries(globalThis).find(...)`,
+// `for (k in globalThis)`) is the same move. Computed access on ordinary objects and arrays
+// (`obj[key]`, `arr[i]`) is never reported.
+import { defineRule } from '../analyzer/rule-api.js';
+import type { RuleContext } from '../analyzer/rule-api.js';
+import type { Node } from '@babel/types';
+import { abbreviate, describePath, keyStrings, reflectCall, unwrap, pathRoot, NODE_BUILTIN_MODULES } from './_sandbox.js';
+
+type AnyNode = Node & Record<string, any>;
+
+const SENSITIVE_ROOT_VALUES: ReadonlySet<string> = new Set([
+  'Function',
+  'AsyncFunction',
+  'GeneratorFunction',
+  'AsyncGeneratorFunction',
+  'Function.prototype',
+  'Reflect',
+  'Error',
+]);
+const ENUMERATORS: ReadonlySet<string> = new Set([
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Object.getOwnPropertyNames',
+  'Object.getOwnPropertyDescriptors',
+  'Object.getOwnPropertySymbols',
+  'Reflect.ownKeys',
+]);
+const ENUMERATOR_NAMES: ReadonlySet<string> = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertyDescriptors', 'getOwnPropertySymbols', 'ownKeys']);
+
+export default defineRule({
+  id: 'no-unresolved-sensitive-access',
+  meta: {
+    type: 'problem',
+    category: 'sandbox-integrity',
+    description:
+      'Disallows computed member access with an unresolvable key on sensitive values (global object, process, require/module, ungranted built-in modules, Function, Reflect).',
+    defaults: { strict: 'error', audit: 'warn', recommended: 'off' },
+    messages: {
+      computed: '`{{text}}`: the key cannot be resolved statically, so this may reach any property of {{what}}.',
+      enumerate: '`{{text}}` enumerates {{what}}, so any of its properties may be picked at run time.',
+    },
+  },
+  create(context) {
+    const member = (node: AnyNode): void => {
+      if (!node.computed) return;
+      const property = node.property as AnyNode;
+      if (property.type === 'StringLiteral' || property.type === 'NumericLiteral' || property.type === 'PrivateName') return;
+      if (context.memberKeys(node) !== null) return;
+      const what = sensitive(context, node.object);
+      if (what !== null) context.report({ node, messageId: 'computed', data: { text: abbreviate(context.text(node)), what } });
+    };
+    const call = (node: AnyNode): void => {
+      const reflect = reflectCall(context, node);
+      if (reflect !== null) {
+        if (reflect.key === undefined || reflect.op === 'defineGetter' || reflect.op === 'defineSetter' || reflect.op === 'lookupGetter' || reflect.op === 'lookupSetter') {
+          if (reflect.op !== 'descriptors') return;
+        } else if (keyStrings(context, reflect.key) !== null) return;
+        const what = sensitive(context, reflect.target, reflect.op === 'descriptors');
+        if (what !== null) {
+          context.report({ node, messageId: reflect.op === 'descriptors' ? 'enumerate' : 'computed', data: { text: abbreviate(context.text(node)), what } });
+        }
+        return;
+      }
+      // `Object.keys(globalThis)`, `Reflect.ownKeys(process)`.
+      const callee = unwrap(node.callee) as AnyNode;
+      if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && !ENUMERATOR_NAMES.has((callee.property as AnyNode).name)) return;
+      if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression' && callee.type !== 'Identifier') return;
+      const arg = node.arguments[0] as Node | undefined;
+      if (arg === undefined || arg.type === 'SpreadElement') return;
+      let enumerates = false;
+      for (const fn of context.callTarget(node).callee) if (ENUMERATORS.has(fn)) enumerates = true;
+      if (!enumerates) return;
+      const what = sensitive(context, arg, true);
+      if (what !== null) context.report({ node, messageId: 'enumerate', data: { text: abbreviate(context.text(node)), what } });
+    };
+    return {
+      MemberExpression: member,
+      OptionalMemberExpression: member,
+      CallExpression: call,
+      OptionalCallExpression: call,
+      ForInStatement(node: AnyNode) {
+        const what = sensitive(context, node.right, true);
+        if (what !== null) context.report({ node: node.right, messageId: 'enumerate', data: { text: `for (... in ${abbreviate(context.text(node.right), 40)})`, what } });
+      },
+      ObjectProperty(node: AnyNode) {
+        if (!node.computed) return;
+        const pattern = context.parentOf(node);
+        if (pattern?.type !== 'ObjectPattern') return;
+        if (keyStrings(context, node.key) !== null) return;
+        const parent = context.parentOf(pattern) as AnyNode | null;
+        const source = parent?.type === 'VariableDeclarator' && parent.id === pattern ? parent.init : parent?.type === 'AssignmentExpression' && parent.left === pattern ? parent.right : null;
+        if (!source) return;
+        const what = sensitive(context, source);
+        if (what !== null) context.report({ node, messageId: 'computed', data: { text: abbreviate(context.text(node)), what } });
+      },
+    };
+  },
+});
+
+/** A description of the sensitive value `node` may be, or null. */
+function sensitive(context: RuleContext<string>, node: Node, enumeration = false): string | null {
+  for (const v of context.values(node)) {
+    const what = describeSensitive(context, v, enumeration);
+    if (what !== null) return what;
+  }
+  return null;
+}
+
+function describeSensitive(context: RuleContext<string>, value: string, enumeration: boolean): string | null {
+  if (value === 'globalThis') return 'the global object';
+  if (SENSITIVE_ROOT_VALUES.has(value)) return `\`${value}\``;
+  const root = pathRoot(value);
+  if (root === 'process') {
+    // Enumerating the environment is env-enumeration's finding.
+    if (enumeration && (value === 'process.env' || value.startsWith('process.env.'))) return null;
+    return `\`${value}\``;
+  }
+  if (root === 'require') return `\`${value}\``;
+  if (root === 'module' && value !== 'module.exports' && !value.startsWith('module.exports.')) return `\`${value}\``;
+  if (value.startsWith('module:') && !value.includes('.', 7)) {
+    const name = value.slice(7);
+    if (!NODE_BUILTIN_MODULES.has(name)) return null;
+    if (context.policy.modules.allow.includes(name) || context.policy.modules.allow.includes(`node:${name}`)) return null;
+    return `the built-in module ${describePath(value)}`;
+  }
+  return null;
+}

@@ -1,0 +1,52 @@
+import rule from '../../rules/no-unresolved-sensitive-access.js';
+import { ruleTester } from '../rule-tester.js';
+
+ruleTester(rule, {
+  valid: [
+    // Ordinary objects and arrays, whatever the key.
+    'obj[key]; arr[i]; map[k][j] = 1; const o = {}; o[name] = value;',
+    'function get(o, k) { return o[k]; } for (const k in config) use(config[k]);',
+    // Keys that fold are other rules' business (they name what is reached).
+    "globalThis['ev' + 'al']; window[cond ? 'a' : 'b']; const k = 'x'; self[k];",
+    // Granted built-in modules (the default grant includes path and util).
+    "const path = require('path'); path[fn]('a'); const util = require('util'); util[m];",
+    // module.exports is the module's own object.
+    'module.exports[name] = value;',
+    // Enumerating ordinary objects; enumerating process.env is env-enumeration's.
+    'Object.keys(obj); Object.entries(config).map(f); Object.keys(process.env);',
+    // Shadowed names.
+    'function f(globalThis, process) { return globalThis[k] + process[k]; }',
+  ],
+  invalid: [
+    { code: 'globalThis[k];', errors: [{ messageId: 'computed', column: 1, message: 'the global object' }] },
+    { code: 'window[name]();', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'self[atob(input)];', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'this[k];', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'global[a] = b;', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'const g = globalThis;\ng?.[k]();', errors: [{ messageId: 'computed', line: 2, column: 1 }] },
+    { code: "const g = Function('return this')();\ng[k];", errors: [{ messageId: 'computed', line: 2, column: 1 }] },
+    { code: 'process[k];', errors: [{ messageId: 'computed', column: 1, message: '`process`' }] },
+    { code: 'const v = process.env[name];', errors: [{ messageId: 'computed', column: 11, message: 'process.env' }] },
+    { code: 'require[k];', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'module[k];', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: "const cp = require('child_process');\ncp[method]('ls');", errors: [{ messageId: 'computed', line: 2, column: 1, message: "require('child_process')" }] },
+    { code: "import * as fs from 'node:fs';\nfs[op](file);", filename: 'a.mjs', errors: [{ messageId: 'computed', line: 2, column: 1 }] },
+    { code: 'Function[k];', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'Reflect[m](a, b);', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'Error[k] = f;', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'Reflect.get(globalThis, k);', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'Object.getOwnPropertyDescriptor(globalThis, k);', errors: [{ messageId: 'computed', column: 1 }] },
+    { code: 'const { [k]: v } = globalThis;', errors: [{ messageId: 'computed', column: 9 }] },
+    { code: 'Object.keys(globalThis);', errors: [{ messageId: 'enumerate', column: 1 }] },
+    { code: 'const e = Object.entries(window).find(([k]) => k.length === 4);', errors: [{ messageId: 'enumerate', column: 11 }] },
+    { code: 'for (const k in globalThis) {}', errors: [{ messageId: 'enumerate', column: 17 }] },
+    { code: 'Reflect.ownKeys(process);', errors: [{ messageId: 'enumerate', column: 1 }] },
+    { code: 'Object.getOwnPropertyDescriptors(globalThis);', errors: [{ messageId: 'enumerate', column: 1 }] },
+    {
+      name: 'vm2: internal state probed by computed access on the global object',
+      code: "const name = ['VM2', 'INTERNAL'].concat(parts).join('_');\nglobalThis[name];",
+      errors: [{ messageId: 'computed', line: 2, column: 1 }],
+    },
+    { code: 'const x = (globalThis as any)[k];', filename: 'a.ts', errors: [{ messageId: 'computed', column: 11 }] },
+  ],
+});
