@@ -33,7 +33,7 @@ export interface ExecutorOptions {
   limits?: Partial<Limits>;
   /** Log each import gateway decision (resolve, load, analysed, granted, denied). */
   verbose?: VerboseOption;
-  /** `worker` (default): a worker thread; `process`: a worker inside a permission-restricted child process. */
+  /** `process` (default): a worker inside a permission-restricted child process; `worker`: a worker thread in this process. */
   isolation?: Isolation;
 }
 
@@ -73,6 +73,14 @@ const NO_HOOKS: ModuleHooks = Object.freeze({
 
 const MIB = 1024 * 1024;
 
+/**
+ * `process` by default: V8 aborts the whole process when one allocation cannot fit in a worker's
+ * heap (`new Array(2 ** 28).fill(0)`, a Map growing near the limit), so only a process boundary keeps
+ * a memory bomb from taking the host down. `worker` is faster to start and lighter, for code whose
+ * author may crash the host without harm to others.
+ */
+export const DEFAULT_ISOLATION: Isolation = 'process';
+
 interface Settings {
   policy: Policy;
   hooks: ModuleHooks;
@@ -92,7 +100,7 @@ function settingsOf(options: ExecutorOptions, base?: Settings): Settings {
   const hooks = opts.hooks ?? base?.hooks ?? NO_HOOKS;
   const problem = checkHooks(hooks);
   if (problem !== null) throw new ExecutorError(ERROR_CODES.BAD_REQUEST, problem);
-  const isolation = opts.isolation ?? base?.isolation ?? 'worker';
+  const isolation = opts.isolation ?? base?.isolation ?? DEFAULT_ISOLATION;
   if (isolation !== 'worker' && isolation !== 'process') throw new ExecutorError(ERROR_CODES.BAD_REQUEST, `isolation must be 'worker' or 'process', not '${String(isolation)}'`);
   return { policy, hooks, logger: loggerOf(opts.verbose) ?? base?.logger ?? null, isolation };
 }
@@ -583,7 +591,7 @@ const defaultRunners = new Map<Isolation, Runner>();
  * workers do not keep the process alive). For control over the pool, use `Runner`.
  */
 export function run(source: string, options: RunOptions = {}): Promise<RunResult> {
-  const isolation = options.isolation ?? 'worker';
+  const isolation = options.isolation ?? DEFAULT_ISOLATION;
   let runner = defaultRunners.get(isolation);
   if (runner === undefined) {
     runner = new Runner({ isolation });

@@ -1133,7 +1133,21 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         source = first;
         length = tryGet(typedArrayLengthGet, first);
       } else {
-        // An iterable or array-like: copy it once (heap-bounded), so the length cannot change under us.
+        // An iterable or array-like: an array-like's length is charged before anything is copied;
+        // then it is copied once, so the length cannot change under us.
+        let iterable = false;
+        try {
+          iterable = typeof (first as any)[SYMBOL_ITERATOR] === 'function';
+        } catch {}
+        if (!iterable) {
+          let hint = 0;
+          try {
+            hint = toIndex((first as any).length);
+          } catch {
+            hint = 0;
+          }
+          preCharge(hint * bpe);
+        }
         const copy = apply(arrayFrom, ArrayC, [first]);
         setPrototypeOf(copy, null);
         source = copy;

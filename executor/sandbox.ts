@@ -268,11 +268,30 @@ export class Sandbox {
     const old = this.#transport;
     if (old !== null && old.alive && old.restartWorker !== undefined) {
       old.restartWorker();
+      this.#expectReady();
       return;
     }
     this.#transport = null;
     void old?.terminate();
     this.#spawn();
+  }
+
+  /**
+   * After asking a process transport's child for a new worker: a worker stuck in a long builtin may
+   * not stop when terminated; if no fresh worker reports ready in time, the whole child goes.
+   */
+  #expectReady(): void {
+    this.#clearReadyTimer();
+    this.#readyTimer = setTimeout(() => {
+      this.#readyTimer = null;
+      if (this.#ready || this.#closed) return;
+      const stuck = this.#transport;
+      this.#transport = null;
+      void stuck?.terminate();
+      this.restarts++;
+      this.#spawn();
+    }, READY_TIMEOUT_MS);
+    this.#readyTimer.unref();
   }
 
   #onWorkerExit(reason: WorkerExitReason, detail: string): void {
@@ -289,6 +308,7 @@ export class Sandbox {
     const t = this.#transport;
     if (t !== null && t.alive && t.restartWorker !== undefined) {
       t.restartWorker();
+      this.#expectReady();
       return;
     }
     this.#transport = null;

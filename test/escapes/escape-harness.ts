@@ -149,7 +149,9 @@ export interface SuiteOptions {
  */
 export function escapeSuite(family: string, cases: readonly EscapeCase[], options: SuiteOptions = {}): void {
   describe(family, () => {
-    const base = options.runner ?? {};
+    // Worker isolation: the realm is the wall under test (process isolation adds the OS wall and is
+    // exercised in test/executor/isolation.test.ts).
+    const base: RunnerOptions = { isolation: 'worker', ...(options.runner ?? {}) };
     const enforced = new Runner({ ...base, size: 1, warmRealms: 1, policy: { ...(typeof base.policy === 'object' ? base.policy : {}), profile: 'strict', analysis: 'enforce' } });
     const off = new Runner({ ...base, size: 1, warmRealms: 1, policy: { ...(typeof base.policy === 'object' ? base.policy : {}), profile: 'strict', analysis: 'off' }, limits: { timeoutMs: 2000 } });
     after(async () => {
