@@ -3,7 +3,7 @@
 // never serves stale results). One JSON file per policy+version under the cache folder; written
 // atomically. A missing, corrupt or foreign cache file is ignored, never fatal.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,23 +39,25 @@ function stableStringify(value: unknown): string {
 }
 
 let buildStamp: string | null = null;
-/** Sizes and modification times of airlock's compiled analyzer and rules: changes when airlock is rebuilt. */
+/**
+ * A hash of airlock's compiled analyzer, rules and policy code: it changes when airlock is rebuilt
+ * with different code, and not when an identical build is reinstalled (a CI cache stays valid).
+ */
 function analyzerBuildStamp(): string {
   if (buildStamp === null) {
-    const parts: string[] = [];
+    const hash = createHash('sha256');
     const here = dirname(fileURLToPath(import.meta.url));
     for (const dir of [join(here, '..', 'analyzer'), join(here, '..', 'rules'), join(here, '..', 'policy')]) {
       try {
         for (const name of readdirSync(dir).sort()) {
           if (!name.endsWith('.js')) continue;
-          const info = statSync(join(dir, name));
-          parts.push(`${name}:${info.size}:${Math.trunc(info.mtimeMs)}`);
+          hash.update(`${name}\u0000`).update(readFileSync(join(dir, name))).update('\u0000');
         }
       } catch {
-        parts.push(`${dir}:missing`);
+        hash.update(`${dir}:missing`);
       }
     }
-    buildStamp = parts.join('|');
+    buildStamp = hash.digest('hex');
   }
   return buildStamp;
 }

@@ -221,7 +221,7 @@ function resolveTarget(root: string, target: string): string | null {
 }
 
 /** Finds the packages of the audited files and of the folders audited, and their install scripts. */
-export async function planPackages(files: readonly string[], dirs: readonly string[], cwd: string): Promise<PackagePlan> {
+export async function planPackages(files: readonly string[], dirs: readonly string[], cwd: string, includeNodeModules = true): Promise<PackagePlan> {
   const rootCache = new Map<string, string>();
   const roots = new Set<string>();
   const auditedDirs = new Set(dirs);
@@ -262,7 +262,16 @@ export async function planPackages(files: readonly string[], dirs: readonly stri
   for (const file of files) roots.add(rootOfDir(dirname(file)));
   // Packages with no source files still have scripts: find every package root under the folders.
   for (const dir of dirs) {
-    const manifests = await glob('**/package.json', { cwd: dir, absolute: true, dot: true, followSymbolicLinks: false, ignore: ['**/.git/**'], expandDirectories: false });
+    // Like the file walk: node_modules only when the audit is aimed into it (or is a --deps audit).
+    const skipNodeModules = !includeNodeModules && !dir.split(sep).includes('node_modules');
+    const manifests = await glob('**/package.json', {
+      cwd: dir,
+      absolute: true,
+      dot: true,
+      followSymbolicLinks: false,
+      ignore: ['**/.git/**', ...(skipNodeModules ? ['**/node_modules/**'] : [])],
+      expandDirectories: false,
+    });
     for (const manifest of manifests) {
       const root = dirname(manifest);
       if (isNodeModulesPackageRoot(root) || root === dir) roots.add(root);

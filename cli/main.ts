@@ -13,6 +13,8 @@ import { PolicyError } from '../policy/index.js';
 type Registrar = (program: Command, context: CommandContext) => void;
 
 const REGISTRARS: Registrar[] = [registerAuditCommand, registerRulesCommand];
+/** The commands REGISTRARS add. */
+const BUILT_IN_COMMANDS: ReadonlySet<string> = new Set(['audit', 'rules']);
 
 /** Lets other modules (run/eval, serve, init) add commands without cli/main.ts importing them eagerly. */
 export async function loadOptionalRegistrars(): Promise<Registrar[]> {
@@ -47,7 +49,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   program.enablePositionalOptions();
-  for (const register of [...REGISTRARS, ...(await loadOptionalRegistrars())]) register(program, context);
+  // `audit` and `rules` need none of the optional commands, whose modules (the executor, the
+  // server, TypeScript's compiler) take over a second to load: skip them for those commands.
+  const optional = BUILT_IN_COMMANDS.has(argv[0] ?? '') ? [] : await loadOptionalRegistrars();
+  for (const register of [...REGISTRARS, ...optional]) register(program, context);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   try {
     await program.parseAsync([...argv], { from: 'user' });

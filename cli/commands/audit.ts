@@ -116,7 +116,7 @@ async function runAudit(paths: string[], flags: AuditFlags, context: CommandCont
   if (flags.changedSince !== undefined) files = filterChanged(files, await changedFiles(io.cwd, flags.changedSince));
   // Package grouping: the dependency audit, or the audit profile over a tree.
   const packageMode = flags.deps === true || policy.profile === 'audit';
-  const plan = packageMode ? await planPackages(files, auditedDirectories(paths, io.cwd), io.cwd) : null;
+  const plan = packageMode ? await planPackages(files, auditedDirectories(paths, io.cwd), io.cwd, false) : null;
   if (plan !== null && plan.extraFiles.length > 0) files = [...files, ...plan.extraFiles];
   const progress = createProgress(io, flags.progress);
   let reports: AnalysisReport[];
