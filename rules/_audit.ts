@@ -1172,6 +1172,28 @@ function isCallNode(node: Node): node is Node & { callee: Node; arguments: Node[
   return node.type === 'CallExpression' || node.type === 'OptionalCallExpression' || node.type === 'NewExpression';
 }
 
+/**
+ * The functions a call may reach, without allocating in the common case: the callee's memoised
+ * values, or the normalised target for `.call/.apply/Reflect.apply/construct`. Classifiers check
+ * this first and build their full description only for the few calls that match.
+ */
+export function calleeValuesOf(ctx: RuleContext, node: Node & { callee: Node }): ReadonlySet<string> {
+  const callee = unwrap(node.callee);
+  if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+    const name = staticMemberName(callee);
+    if (name === 'call' || name === 'apply' || (name === null && callee.computed)) return ctx.callTarget(node).callee;
+  }
+  if (callee.type === 'Import') return ctx.callTarget(node).callee;
+  const values = ctx.values(callee);
+  if (values.has('Reflect.apply') || values.has('Reflect.construct')) return ctx.callTarget(node).callee;
+  return values;
+}
+
+function hasAny(values: ReadonlySet<string>, table: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
+  for (const value of values) if (table.has(value)) return true;
+  return false;
+}
+
 // ---- Child processes ---------------------------------------------------------------------------
 
 type ProcessApiKind = 'shell' | 'file' | 'fork' | 'argv';
@@ -1231,10 +1253,11 @@ const SHELLS = /^(?:.*[\\/])?(?:ba|z|da|k|c|fi)?sh$|^(?:.*[\\/])?(?:cmd|powershe
 
 /** The process call at `node` (a call or `new`), or null. Memoised per node. */
 export function processCallOf(ctx: RuleContext, node: Node): ProcessCall | null {
+  if (!isCallNode(node) || !hasAny(calleeValuesOf(ctx, node), PROCESS_APIS)) return null;
   const cached = processCache.get(node);
   if (cached !== undefined) return cached;
   let result: ProcessCall | null = null;
-  if (isCallNode(node)) {
+  {
     const target = ctx.callTarget(node);
     const found = lookup(target.callee, PROCESS_APIS);
     if (found !== null && (found[1] !== 'file' || found[0] !== 'Deno.Command' || target.construct)) {
@@ -1453,7 +1476,7 @@ const fsCache = new WeakMap<Node, FsCall | null>();
 
 /** Splits `module:fs.promises.readFile` into the module and the method, or null if not a file-system API. */
 function fsMethod(value: string): { module: string; method: string } | null {
-  if (!value.startsWith('module:')) return null;
+  if (!value.startsWith('module:') || !(value.startsWith('module:fs') || value.startsWith('module:graceful-fs') || value.startsWith('module:original-fs') || value.startsWith('module:mz/fs'))) return null;
   const rest = value.slice(7);
   for (const module of FS_MODULES) {
     if (!rest.startsWith(`${module}.`)) continue;
@@ -1467,10 +1490,16 @@ function fsMethod(value: string): { module: string; method: string } | null {
 
 /** The file-system call at `node`, or null. Memoised per node. */
 export function fsCallOf(ctx: RuleContext, node: Node): FsCall | null {
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return null;
+  let interesting = false;
+  for (const value of calleeValuesOf(ctx, node as Node & { callee: Node })) {
+    if (value.startsWith('module:') ? fsMethod(value) !== null || RECURSIVE_DELETERS.has(value) || RUNTIME_FS.has(value) : RUNTIME_FS.has(value)) interesting = true;
+  }
+  if (!interesting) return null;
   const cached = fsCache.get(node);
   if (cached !== undefined) return cached;
   let result: FsCall | null = null;
-  if (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+  {
     const target = ctx.callTarget(node);
     const args = target.args ?? [];
     for (const value of target.callee) {
@@ -1872,6 +1901,18 @@ const sinkCache = new WeakMap<Node, NetworkSink | null>();
  * `origins` hold the call that opened the connection. Memoised per node.
  */
 export function networkSinkOf(ctx: RuleContext, node: Node): NetworkSink | null {
+  let candidate = false;
+  if (isCallNode(node)) {
+    if (hasAny(calleeValuesOf(ctx, node), SINK_FUNCTIONS)) candidate = true;
+    else if (node.type !== 'NewExpression') {
+      const method = staticMemberName(unwrap(node.callee));
+      candidate = method !== null && INSTANCE_METHOD_NAMES.has(method);
+    }
+  } else if (node.type === 'AssignmentExpression') {
+    const name = staticMemberName(unwrap(node.left));
+    candidate = name === 'src' || name === 'href' || name === 'data';
+  }
+  if (!candidate) return null;
   const cached = sinkCache.get(node);
   if (cached !== undefined) return cached;
   sinkCache.set(node, null);
@@ -1883,6 +1924,7 @@ export function networkSinkOf(ctx: RuleContext, node: Node): NetworkSink | null 
 }
 
 function functionSink(ctx: RuleContext, node: Node & { callee: Node; arguments: Node[] }): NetworkSink | null {
+  if (!hasAny(calleeValuesOf(ctx, node), SINK_FUNCTIONS)) return null;
   const target = ctx.callTarget(node);
   const found = lookup(target.callee, SINK_FUNCTIONS);
   if (found === null) return null;
@@ -1957,6 +1999,9 @@ const INSTANCE_METHODS: Readonly<Record<InstanceKind, Readonly<Record<string, re
     request: ['data'],
   },
 };
+
+/** Every method name some network instance has (a cheap filter before resolving receivers). */
+const INSTANCE_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(INSTANCE_METHODS).flatMap((methods) => Object.keys(methods)));
 
 const CHANNEL_OF_INSTANCE: Readonly<Record<InstanceKind, NetChannel>> = {
   'http-request': 'http',

@@ -8,6 +8,7 @@ import type { Node } from '@babel/types';
 import { defineRule, type RuleContext } from '../analyzer/rule-api.js';
 import { unwrap } from '../analyzer/evaluate.js';
 import { logicalParent, propertyName, staticMemberName } from '../analyzer/taint.js';
+import { TRANSPARENT_WRAPPERS } from '../analyzer/walk.js';
 import { abbreviate, HOLE, symbolicStrings } from './_audit.js';
 
 const SERIALIZERS: ReadonlySet<string> = new Set([
@@ -41,6 +42,25 @@ const ENUMERATORS: ReadonlySet<string> = new Set([
 ]);
 const COPIERS: ReadonlySet<string> = new Set(['Object.assign', 'structuredClone', 'Object.create']);
 const CHECKS: ReadonlySet<string> = new Set(['Object.hasOwn', 'Reflect.has', 'Object.prototype.hasOwnProperty', 'Object.isFrozen', 'Object.isExtensible']);
+
+/** Parents under which a whole-object use can happen (a cheap filter before anything else). */
+const RELEVANT_PARENTS: ReadonlySet<string> = new Set([
+  'CallExpression',
+  'OptionalCallExpression',
+  'NewExpression',
+  'SpreadElement',
+  'ForInStatement',
+  'ForOfStatement',
+  'ObjectProperty',
+  'ArrayExpression',
+  'AssignmentExpression',
+  'ReturnStatement',
+  'ArrowFunctionExpression',
+  'ExportDefaultDeclaration',
+  'VariableDeclarator',
+  'MemberExpression',
+  'OptionalMemberExpression',
+]);
 
 type MessageId = 'serialize' | 'enumerate' | 'spread' | 'passed' | 'unknownKey';
 
@@ -90,6 +110,8 @@ export default defineRule({
     };
     const isEnv = (node: Node): boolean => context.values(node).has('process.env');
     const check = (node: Node): void => {
+      const direct = context.parentOf(node);
+      if (direct === null || !(RELEVANT_PARENTS.has(direct.type) || TRANSPARENT_WRAPPERS.has(direct.type))) return;
       const { parent, key, child } = logicalParent(node);
       if (parent === null) return;
       switch (parent.type) {

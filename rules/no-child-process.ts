@@ -7,6 +7,7 @@ import type { Node } from '@babel/types';
 import { defineRule } from '../analyzer/rule-api.js';
 import { unwrap } from '../analyzer/evaluate.js';
 import { logicalParent } from '../analyzer/taint.js';
+import { TRANSPARENT_WRAPPERS } from '../analyzer/walk.js';
 import { abbreviate, displayPath, isPlainToolCommand, PROCESS_API_PATHS, processCallOf, HOLE } from './_audit.js';
 
 const WRAPPERS: ReadonlySet<string> = new Set(['module:util.promisify', 'module:util.callbackify']);
@@ -41,6 +42,8 @@ export default defineRule({
     };
     /** `run(cp.exec)`: a process function given to code the analysis does not follow. */
     const checkPassed = (node: Node): void => {
+      const direct = context.parentOf(node);
+      if (direct === null || (direct.type !== 'CallExpression' && direct.type !== 'OptionalCallExpression' && direct.type !== 'NewExpression' && !TRANSPARENT_WRAPPERS.has(direct.type))) return;
       const { parent, key } = logicalParent(node);
       if (parent === null || key !== 'arguments') return;
       if (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression' && parent.type !== 'NewExpression') return;

