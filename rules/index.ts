@@ -2,6 +2,7 @@
 // file or its doc page is missing from here or from the tree.
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
+import dnsExfiltration from './dns-exfiltration.js';
 import envEnumeration from './env-enumeration.js';
 import envReadSecret from './env-read-secret.js';
 import escapedIdentifier from './escaped-identifier.js';
@@ -46,6 +47,7 @@ import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
+  dnsExfiltration,
   envEnumeration,
   envReadSecret,
   escapedIdentifier,
