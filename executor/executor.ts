@@ -468,6 +468,11 @@ class SandboxPool {
     this.#watch(sandbox);
   }
 
+  /** Resolves when every sandbox has reported ready once. */
+  async warm(): Promise<void> {
+    await Promise.all(this.#sandboxes.map((s) => s.whenReady()));
+  }
+
   get queued(): number {
     return this.#waiters.length;
   }
@@ -521,14 +526,8 @@ export class Runner {
   }
 
   /** Waits until every worker of the default pool has a realm ready (cold start done). */
-  async warm(): Promise<void> {
-    const sandboxes: Sandbox[] = [];
-    const pool = this.#pool(this.#settings.isolation, this.#settings.policy.limits.memoryMb);
-    for (let i = 0; i < this.#size; i++) {
-      const s = await pool.acquire();
-      if (s !== null) sandboxes.push(s);
-    }
-    for (const s of sandboxes) pool.release(s);
+  warm(): Promise<void> {
+    return this.#pool(this.#settings.isolation, this.#settings.policy.limits.memoryMb).warm();
   }
 
   /** Runs source in a fresh realm. Per-run options (policy, limits, hooks, filename) override the runner's. */
