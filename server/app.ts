@@ -80,6 +80,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     airlockNote: RequestNote | null;
     airlockClient: Client | null;
+    /** Rate-limit and fair-share key: the token's name, or the address without tokens. */
+    airlockKey: string;
   }
   interface FastifyContextConfig {
     /** Route requires bearer auth and counts against the client's rate limit. */
@@ -103,6 +105,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
   const gate = new RunGate({
     concurrency: backend?.concurrency ?? settings.workers,
     queue: settings.queue,
+    queuePerClient: settings.queuePerClient,
     queueTimeoutMs: settings.queueTimeoutMs,
   });
   const limiter = settings.rateLimit === null ? null : new RateLimiter({ ...settings.rateLimit, ...(options.now ? { now: options.now } : {}) });
@@ -142,6 +145,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('airlockNote', null);
   app.decorateRequest('airlockClient', null);
+  app.decorateRequest('airlockKey', '');
 
   app.addHook('onRoute', (route) => {
     routes.push({ method: route.method, url: route.url, schema: route.schema as Record<string, unknown> | undefined, auth: route.config?.airlockAuth === true, hidden: route.config?.airlockHidden === true });
@@ -162,9 +166,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
     if (!result.ok) throw problems.unauthorized(result.reason);
     request.airlockClient = result.client;
     request.airlockNote.client = result.client.name;
+    request.airlockKey = config.tokens.length > 0 ? `token:${result.client.name}` : `ip:${request.ip}`;
     if (limiter !== null) {
-      const key = config.tokens.length > 0 ? `token:${result.client.name}` : `ip:${request.ip}`;
-      const decision = limiter.take(key);
+      const decision = limiter.take(request.airlockKey);
       if (!decision.allowed) throw problems.rateLimited(decision.retryAfter);
       reply.header('ratelimit-remaining', String(decision.remaining));
     }
@@ -251,7 +255,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
       reply.raw.once('close', onClose);
       let release: () => void;
       try {
-        release = await gate.acquire(abort.signal);
+        release = await gate.acquire(abort.signal, request.airlockKey);
       } catch (error) {
         if (error instanceof GateError) {
           if (error.reason === 'closed') throw problems.closing(error.retryAfter);

@@ -50,6 +50,8 @@ const serverSchema = z
     workers: z.number().int().min(1).max(256).optional(),
     /** Runs waiting for a worker before new ones get 503. */
     queue: z.number().int().min(0).max(100_000).optional(),
+    /** Runs one client may have waiting (default: half the queue). */
+    queuePerClient: z.number().int().min(1).max(100_000).optional(),
     /** Longest a run waits in the queue before it gets 503. */
     queueTimeoutMs: z.number().int().positive().optional(),
     /** Largest request body, in bytes. */
@@ -104,6 +106,7 @@ export interface ServerSettings {
   port: number;
   workers: number;
   queue: number;
+  queuePerClient: number | undefined;
   queueTimeoutMs: number;
   bodyLimit: number;
   requestTimeoutMs: number;
@@ -135,6 +138,7 @@ export function defaultSettings(): ServerSettings {
     port: 8787,
     workers: Math.max(1, availableParallelism()),
     queue: 64,
+    queuePerClient: undefined,
     queueTimeoutMs: 10_000,
     bodyLimit: 1024 * 1024,
     requestTimeoutMs: 10_000,

@@ -1,7 +1,15 @@
 // Admission control for runs: at most `concurrency` runs at once (the worker pool's size), at most
-// `queue` waiting, each waiting at most `queueTimeoutMs`. Past that a run is refused at once (the
-// route answers 503 with Retry-After) instead of piling up memory and latency. `close()` stops
-// admitting and resolves when every admitted run (running or queued) has finished: the drain.
+// `queue` waiting (and at most `queuePerClient` of them from one client), each waiting at most
+// `queueTimeoutMs`. Past that a run is refused at once (the route answers 503 with Retry-After)
+// instead of piling up memory and latency.
+//
+// A freed slot goes to the waiting client that holds the fewest slots (oldest first among equals):
+// fair share under contention, yet work-conserving when one client is alone. So a client submitting
+// infinite loops, each holding a worker until its time limit kills it, cannot make other clients'
+// short runs wait behind its whole queue; at worst they wait for one of its runs to end.
+//
+// `close()` stops admitting and resolves when every admitted run (running or queued) has finished:
+// the drain.
 
 export type GateRefusal = 'full' | 'timeout' | 'closed' | 'aborted';
 
@@ -19,8 +27,8 @@ export class GateError extends Error {
 }
 
 interface Waiter {
+  client: string;
   grant: (release: () => void) => void;
-  refuse: (error: GateError) => void;
   timer: NodeJS.Timeout | null;
   onAbort: (() => void) | null;
   signal: AbortSignal | undefined;
@@ -29,15 +37,24 @@ interface Waiter {
 export interface RunGateOptions {
   concurrency: number;
   queue: number;
+  /** Most runs one client may have waiting (default: half the queue, at least 1). */
+  queuePerClient?: number;
   queueTimeoutMs: number;
 }
+
+const ANONYMOUS = '';
 
 export class RunGate {
   readonly concurrency: number;
   readonly queueLimit: number;
+  readonly queuePerClient: number;
   readonly queueTimeoutMs: number;
   #active = 0;
+  /** Waiters in arrival order. */
   readonly #waiting: Waiter[] = [];
+  /** Slots held and runs waiting, per client. */
+  readonly #held = new Map<string, number>();
+  readonly #queued = new Map<string, number>();
   #closed = false;
   #drainWaiters: (() => void)[] = [];
   /** Moving average of how long a slot is held, for Retry-After. */
@@ -46,6 +63,7 @@ export class RunGate {
   constructor(options: RunGateOptions) {
     this.concurrency = Math.max(1, options.concurrency);
     this.queueLimit = Math.max(0, options.queue);
+    this.queuePerClient = Math.max(1, options.queuePerClient ?? Math.ceil(this.queueLimit / 2));
     this.queueTimeoutMs = options.queueTimeoutMs;
   }
 
@@ -66,18 +84,21 @@ export class RunGate {
   }
 
   /** Waits for a slot. Resolves with the function that gives it back (call it exactly once). */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  acquire(signal?: AbortSignal, client: string = ANONYMOUS): Promise<() => void> {
     if (this.#closed) return Promise.reject(new GateError('closed', 5, 'the server is shutting down'));
     if (signal?.aborted) return Promise.reject(new GateError('aborted', 1, 'the client went away'));
     if (this.#active < this.concurrency && this.#waiting.length === 0) {
       this.#active++;
-      return Promise.resolve(this.#releaser());
+      return Promise.resolve(this.#releaser(client));
     }
     if (this.#waiting.length >= this.queueLimit) {
       return Promise.reject(new GateError('full', this.retryAfter(), `the run queue is full (${this.#active} running, ${this.#waiting.length} waiting)`));
     }
+    if ((this.#queued.get(client) ?? 0) >= this.queuePerClient) {
+      return Promise.reject(new GateError('full', this.retryAfter(), `this client already has ${this.queuePerClient} runs waiting`));
+    }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { grant: resolve, refuse: reject, timer: null, onAbort: null, signal };
+      const waiter: Waiter = { client, grant: resolve, timer: null, onAbort: null, signal };
       waiter.timer = setTimeout(() => {
         this.#remove(waiter);
         reject(new GateError('timeout', this.retryAfter(), `no worker became free within ${this.queueTimeoutMs} ms`));
@@ -91,6 +112,7 @@ export class RunGate {
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
       this.#waiting.push(waiter);
+      bump(this.#queued, client, 1);
     });
   }
 
@@ -106,41 +128,64 @@ export class RunGate {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  #releaser(): () => void {
+  #releaser(client: string): () => void {
+    bump(this.#held, client, 1);
     const started = performance.now();
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      bump(this.#held, client, -1);
       this.#averageMs = this.#averageMs * 0.8 + (performance.now() - started) * 0.2;
-      const next = this.#waiting.shift();
+      const next = this.#next();
       if (next !== undefined) {
-        this.#settle(next);
-        next.grant(this.#releaser());
+        this.#remove(next);
+        next.grant(this.#releaser(next.client));
         return;
       }
       this.#active--;
-      if (this.#active === 0) {
-        const waiters = this.#drainWaiters;
-        this.#drainWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
+      this.#maybeDrained();
     };
+  }
+
+  /** The waiter whose client holds the fewest slots; the oldest among equals. */
+  #next(): Waiter | undefined {
+    let best: Waiter | undefined;
+    let bestHeld = Infinity;
+    for (const waiter of this.#waiting) {
+      const held = this.#held.get(waiter.client) ?? 0;
+      if (held < bestHeld) {
+        best = waiter;
+        bestHeld = held;
+        if (held === 0) break;
+      }
+    }
+    return best;
   }
 
   #remove(waiter: Waiter): void {
     const index = this.#waiting.indexOf(waiter);
-    if (index >= 0) this.#waiting.splice(index, 1);
-    this.#settle(waiter);
-    if (this.#active === 0 && this.#waiting.length === 0) {
-      const waiters = this.#drainWaiters;
-      this.#drainWaiters = [];
-      for (const resolve of waiters) resolve();
+    if (index >= 0) {
+      this.#waiting.splice(index, 1);
+      bump(this.#queued, waiter.client, -1);
     }
-  }
-
-  #settle(waiter: Waiter): void {
     if (waiter.timer !== null) clearTimeout(waiter.timer);
     if (waiter.onAbort !== null) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    waiter.timer = null;
+    waiter.onAbort = null;
+    this.#maybeDrained();
   }
+
+  #maybeDrained(): void {
+    if (this.#active !== 0 || this.#waiting.length !== 0 || this.#drainWaiters.length === 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function bump(map: Map<string, number>, key: string, by: number): void {
+  const value = (map.get(key) ?? 0) + by;
+  if (value <= 0) map.delete(key);
+  else map.set(key, value);
 }

@@ -135,6 +135,7 @@ describe('HTTP API on a loopback socket', () => {
     const huge = await raw(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     assert.match(huge, /^HTTP\/1\.1 431/);
     assert.match(huge, /application\/problem\+json/);
+    assert.match(huge, /application\/problem\+json/);
   });
 
   it('404 for unknown routes', async () => {

@@ -166,6 +166,42 @@ describe('run gate', () => {
     release();
   });
 
+  it('gives a freed slot to the client holding the fewest, not to the longest queue', async () => {
+    const gate = new RunGate({ concurrency: 2, queue: 10, queueTimeoutMs: 5000 });
+    const order: string[] = [];
+    const take = (client: string) =>
+      gate.acquire(undefined, client).then((release) => {
+        order.push(client);
+        return release;
+      });
+    const h1 = await take('hostile');
+    const h2 = await take('hostile');
+    const queuedHostile = [take('hostile'), take('hostile'), take('hostile')];
+    const benign = take('benign');
+    h1();
+    const b = await benign;
+    assert.deepEqual(order, ['hostile', 'hostile', 'benign'], 'the benign client jumps the hostile queue');
+    b();
+    const h3 = await queuedHostile[0]!;
+    assert.deepEqual(order.slice(3), ['hostile'], 'work-conserving: alone, the hostile client gets the free slot');
+    h2();
+    h3();
+    for (const pending of queuedHostile.slice(1)) (await pending)();
+    assert.equal(gate.active, 0);
+  });
+
+  it('caps the runs one client may have waiting', async () => {
+    const gate = new RunGate({ concurrency: 1, queue: 4, queueTimeoutMs: 5000 });
+    const release = await gate.acquire(undefined, 'a');
+    const waiting = [gate.acquire(undefined, 'a'), gate.acquire(undefined, 'a')];
+    await assert.rejects(gate.acquire(undefined, 'a'), (error: GateError) => error.reason === 'full' && /already has 2/.test(error.message));
+    const other = gate.acquire(undefined, 'b');
+    assert.equal(gate.queued, 3, 'another client still gets a place');
+    release();
+    for (const pending of [...waiting, other]) (await pending)();
+    assert.equal(gate.active, 0);
+  });
+
   it('drains: close() waits for running and queued runs, and refuses new ones', async () => {
     const gate = new RunGate({ concurrency: 1, queue: 2, queueTimeoutMs: 5000 });
     const release = await gate.acquire();
