@@ -10,7 +10,7 @@ import { unwrap, ConstBuffer, ConstObject, constToString } from '../analyzer/eva
 import type { Const } from '../analyzer/evaluate.js';
 import { parentOf } from '../analyzer/walk.js';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { loaderCall, partialString, HOLE } from './_modules.js';
+import { isOwnLocation, loaderCall, partialString, staticSpecifier, HOLE } from './_modules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Characters
@@ -303,6 +303,7 @@ const DECODER_NAMES: ReadonlyMap<string, string> = new Map([
   ['reverse', 'reversal'],
   ['uri', 'URI escapes'],
   ['bytes', 'byte arrays'],
+  ['bits', 'bit strings'],
   ['zlib', 'zlib'],
   ['decrypt', 'decryption'],
   ['packer', 'the p,a,c,k,e,d packer'],
@@ -623,8 +624,7 @@ export function sourceOfCall(context: RuleContext, call: Node): FlowSource | nul
   const firstString = (): string | null => {
     const first = args[0];
     if (first === undefined || first.type === 'SpreadElement') return null;
-    const text = partialString(context, first);
-    return text === null || text === HOLE ? null : text.replace(/\u0000/g, '…');
+    return pathText(context, first);
   };
   for (const fn of target.callee) {
     const mod = moduleName(fn);
@@ -646,6 +646,22 @@ export function sourceOfCall(context: RuleContext, call: Node): FlowSource | nul
     if (NETWORK_GLOBALS.has(fn)) {
       const url = firstString();
       return { kind: url !== null && MEDIA_FILE.test(url) ? 'media' : 'network', via: fn, detail: url, node: call };
+    }
+  }
+  return null;
+}
+
+/** A path or URL as far as it folds, unknown parts shown as `…`: `…/assets/logo.png`. */
+export function pathText(context: RuleContext, node: Node): string | null {
+  const partial = partialString(context, node);
+  if (partial !== null && partial !== HOLE) return partial.replace(/\u0000/g, '…');
+  const folded = staticSpecifier(context, node);
+  if (folded !== null && folded.length > 0) return isOwnLocation(folded[0]!) ? folded[0]!.replace(/\/?__airlock_own_[a-z_]+__/g, '…') : folded[0]!;
+  // Last resort: a file name written anywhere in the expression (`join(base, dir, 'logo.png')`).
+  const inner = unwrap(node);
+  if (inner.type === 'CallExpression') {
+    for (const arg of inner.arguments) {
+      if (arg.type === 'StringLiteral' && MEDIA_FILE.test(arg.value)) return `…/${arg.value}`;
     }
   }
   return null;
@@ -814,6 +830,7 @@ export function traceFlow(context: RuleContext, node: Node): Flow {
         if (fn === 'parseInt' || fn === 'Number.parseInt') {
           const radix = targetArgs[1] ? context.fold(targetArgs[1]) : null;
           if (radix !== null && radix.values.length === 1 && Number(radix.values[0]) === 16) return decoder(call, 'hex', depth, targetArgs);
+          if (radix !== null && radix.values.length === 1 && Number(radix.values[0]) === 2) return decoder(call, 'bits', depth, targetArgs);
         }
         if (fn === 'Buffer.from' || fn === 'module:buffer.Buffer.from') {
           const encoding = targetArgs[1] ? context.foldStrings(targetArgs[1]) : null;
@@ -853,9 +870,20 @@ export function traceFlow(context: RuleContext, node: Node): Flow {
       // A function defined in this file: what it returns, with its parameters bound to these arguments.
       const fn = localFunction(context, callee);
       if (fn !== null) visitReturns(fn, depth + 1, args);
+      // A function from elsewhere (`decode(bytes)`, `parseInt(bits, 2)`): its result is made from its arguments.
+      else visitAll(args, depth + 1);
       return;
     }
-    if (callee.type === 'FunctionExpression' || callee.type === 'ArrowFunctionExpression') visitReturns(callee, depth + 1, args);
+    if (callee.type === 'FunctionExpression' || callee.type === 'ArrowFunctionExpression') {
+      visitReturns(callee, depth + 1, args);
+      return;
+    }
+    if (callee.type === 'CallExpression' || callee.type === 'OptionalCallExpression') {
+      // `steggy.reveal()(image)`: a function made by a reader of media or network data.
+      const factory = sourceOfCall(context, callee);
+      if (factory !== null && flow.sources.length < 4) flow.sources.push(factory);
+      visitAll(args, depth + 1);
+    }
   };
 
   /** The returns of a function: a local helper (`indirect`) or a callback run on the receiver's data. */

@@ -41,6 +41,7 @@ import obfuscatedCode from './obfuscated-code.js';
 import parseFailure from './parse-failure.js';
 import restrictedModule from './restricted-module.js';
 import silentProcessExecution from './silent-process-execution.js';
+import steganographyExec from './steganography-exec.js';
 import suspiciousCommand from './suspicious-command.js';
 import trojanSource from './trojan-source.js';
 import unusedSuppression from './unused-suppression.js';
@@ -86,6 +87,7 @@ export const RULES: readonly AnyRule[] = [
   parseFailure,
   restrictedModule,
   silentProcessExecution,
+  steganographyExec,
   suspiciousCommand,
   trojanSource,
   unusedSuppression,
