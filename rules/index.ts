@@ -43,6 +43,7 @@ import restrictedModule from './restricted-module.js';
 import silentProcessExecution from './silent-process-execution.js';
 import steganographyExec from './steganography-exec.js';
 import suspiciousCommand from './suspicious-command.js';
+import suspiciousEndpoint from './suspicious-endpoint.js';
 import trojanSource from './trojan-source.js';
 import unusedSuppression from './unused-suppression.js';
 
@@ -89,6 +90,7 @@ export const RULES: readonly AnyRule[] = [
   silentProcessExecution,
   steganographyExec,
   suspiciousCommand,
+  suspiciousEndpoint,
   trojanSource,
   unusedSuppression,
 ] as AnyRule[];
