@@ -15,3 +15,9 @@ export type { ExecutorOptions, RunOptions, RunnerOptions, CallOptions, VerboseOp
 export { ImportGateway, GatewaySession } from './executor/gateway.js';
 export type { GatewayLogger } from './executor/gateway.js';
 export type { ModuleHooks, ModuleSource, RunResult, RunStatus, RunError, ErrorCode, GatewayEvent } from './executor/types.js';
+export { createServer, HttpServerError } from './server/app.js';
+export type { AirlockServer, CreateServerOptions, LogStream } from './server/app.js';
+export { resolveServerConfig, loadServerConfigFile, ServerConfigError, serverConfigSchema } from './server/config.js';
+export type { ServerConfigInput, ResolvedServerConfig, ServerSettings } from './server/config.js';
+export type { RunBackend, BackendRunRequest } from './server/backend.js';
+export { HTTP_ERROR_CODES } from './server/problems.js';
