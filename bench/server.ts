@@ -41,11 +41,7 @@ async function child(): Promise<void> {
     { workers: WORKERS, queue: QUEUE },
   );
   const server = await createServer({ config, logger: false });
-  if (server.backend === null) {
-    process.send!({ type: 'error', message: 'no executor in this tree: /v1/run cannot be benchmarked' });
-    return;
-  }
-  while (!server.backend.ready()) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!server.backend!.ready()) await new Promise((resolve) => setTimeout(resolve, 20));
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   process.on('message', async (message: { type: string }) => {
     if (message.type === 'memory') {

@@ -39,8 +39,9 @@ export interface CreateServerOptions {
   /** The resolved config (default: built-in policies, no tokens, default settings). */
   config?: ResolvedServerConfig;
   /**
-   * What runs code. Default: a pool over the executor's one-shot run, sized `settings.workers`.
-   * `null`: no executor; /v1/run answers 503 AIRLOCK_UNAVAILABLE and /readyz is not ready.
+   * What runs code. Default: the executor's Runner (a pool of warm workers), sized `settings.workers`.
+   * `null`: no runs; /v1/run answers 503 AIRLOCK_UNAVAILABLE and /readyz is not ready (an
+   * analysis-only server).
    */
   backend?: RunBackend | null;
   /** Logging: false for none; default info-level JSON lines on stdout. */
@@ -100,7 +101,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
   const settings = config.settings;
   const backend =
     options.backend === undefined
-      ? await createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)!, maxQueue: settings.queue + settings.workers })
+      ? createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)!, maxQueue: settings.queue + settings.workers })
       : options.backend;
   const gate = new RunGate({
     concurrency: backend?.concurrency ?? settings.workers,

@@ -1,10 +1,10 @@
 // The run backend over the executor's pool-backed one-shot runs (executor/executor.ts `Runner`: a
-// fresh realm per run from warm workers). Loaded lazily, and checked at run time, so that the server
-// (analysis, rules, policies) still works in a tree where the executor is absent: then /v1/run answers
-// 503 AIRLOCK_UNAVAILABLE rather than anything made up.
+// fresh realm per run from warm workers), with modules served through MemoryHooks.
 import type { Finding } from '../analyzer/types.js';
+import { Runner } from '../executor/executor.js';
+import { MemoryHooks } from '../executor/hooks/index.js';
 import { ERROR_CODES, type ModuleHooks, type RunResult } from '../executor/types.js';
-import type { Limits, Policy } from '../policy/index.js';
+import type { Policy } from '../policy/index.js';
 import type { BackendRunRequest, RunBackend } from './backend.js';
 
 export interface ExecutorBackendOptions {
@@ -16,47 +16,19 @@ export interface ExecutorBackendOptions {
   maxQueue?: number;
 }
 
-/** The part of the executor's Runner this backend uses. */
-interface RunnerLike {
-  warm(): Promise<void>;
-  run(source: string, options: { policy?: Policy; limits?: Partial<Limits>; hooks?: ModuleHooks; filename?: string }): Promise<RunResult>;
-  close(): Promise<void>;
-}
-interface ExecutorModule {
-  Runner: new (options: { policy?: Policy; size?: number; maxQueue?: number }) => RunnerLike;
-}
-interface HooksModule {
-  MemoryHooks: new (files: Record<string, string>) => ModuleHooks;
-}
-
-/** A backend over the executor, or null when this tree has no executor run API. */
-export async function createExecutorBackend(options: ExecutorBackendOptions): Promise<RunBackend | null> {
-  let executor: Partial<ExecutorModule>;
-  let hooks: Partial<HooksModule>;
-  try {
-    // Variable specifiers: the executor may be absent from a tree, and the server must still start.
-    const executorPath = '../executor/executor.js';
-    const hooksPath = '../executor/hooks/index.js';
-    executor = (await import(executorPath)) as Partial<ExecutorModule>;
-    hooks = (await import(hooksPath)) as Partial<HooksModule>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
-  if (typeof executor.Runner !== 'function' || typeof hooks.MemoryHooks !== 'function') return null;
-  return new ExecutorBackend(executor.Runner, hooks.MemoryHooks, options);
+/** A backend over the executor's Runner. */
+export function createExecutorBackend(options: ExecutorBackendOptions): RunBackend {
+  return new ExecutorBackend(options);
 }
 
 class ExecutorBackend implements RunBackend {
   readonly concurrency: number;
-  readonly #runner: RunnerLike;
-  readonly #MemoryHooks: HooksModule['MemoryHooks'];
+  readonly #runner: Runner;
   #ready = false;
   #closed = false;
 
-  constructor(Runner: ExecutorModule['Runner'], MemoryHooks: HooksModule['MemoryHooks'], options: ExecutorBackendOptions) {
+  constructor(options: ExecutorBackendOptions) {
     this.concurrency = options.workers;
-    this.#MemoryHooks = MemoryHooks;
     this.#runner = new Runner({ policy: options.policy, size: options.workers, maxQueue: options.maxQueue ?? 1000 });
     this.#runner.warm().then(
       () => (this.#ready = true),
@@ -70,10 +42,10 @@ class ExecutorBackend implements RunBackend {
 
   async run(request: BackendRunRequest): Promise<RunResult> {
     const started = performance.now();
-    let hooks: ModuleHooks | undefined;
+    let hooks: MemoryHooks | undefined;
     if (request.modules !== undefined && Object.keys(request.modules).length > 0) {
       try {
-        hooks = new this.#MemoryHooks({ ...request.modules });
+        hooks = new MemoryHooks({ ...request.modules });
       } catch (error) {
         return badRequest((error as Error).message, started);
       }
@@ -85,7 +57,7 @@ class ExecutorBackend implements RunBackend {
         policy: request.policy,
         limits: request.limits,
         filename: entryFilename(request),
-        ...(hooks !== undefined ? { hooks } : {}),
+        ...(hooks !== undefined ? { hooks: hooks as ModuleHooks } : {}),
       });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
@@ -93,8 +65,7 @@ class ExecutorBackend implements RunBackend {
       throw error;
     }
     if (entry === null) return result;
-    const moduleLocations = new Set((hooks as { locations?: string[] } | undefined)?.locations ?? []);
-    return { ...result, findings: entry.fixFindings(result.findings, moduleLocations) };
+    return { ...result, findings: entry.fixFindings(result.findings, new Set(hooks?.locations ?? [])) };
   }
 
   async close(): Promise<void> {

@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { parseIntOption } from '../context.js';
 import { UsageError } from '../io.js';
-import { createServer, HttpServerError } from '../../server/app.js';
-import { isLoopbackHost, loadServerConfigFile, resolveServerConfig, ServerConfigError, type SettingsOverrides } from '../../server/config.js';
+import type { SettingsOverrides } from '../../server/config.js';
 
 interface ServeFlags {
   host?: string;
@@ -37,6 +36,10 @@ export function registerServeCommand(program: Command, context: CommandContext):
 
 async function serve(flags: ServeFlags, context: CommandContext): Promise<number> {
   const { io } = context;
+  // Loaded here, not at the top: every CLI invocation registers this command, and the server pulls in
+  // fastify and the executor.
+  const { createServer, HttpServerError } = await import('../../server/app.js');
+  const { isLoopbackHost, loadServerConfigFile, resolveServerConfig, ServerConfigError } = await import('../../server/config.js');
   const overrides: SettingsOverrides = {};
   if (flags.host !== undefined) {
     if (flags.host.trim() === '') throw new UsageError('--host takes an address');
