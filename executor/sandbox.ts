@@ -79,6 +79,14 @@ export function processReadPaths(): string[] {
   return [join(executorDir, '*'), join(packageRoot, 'package.json'), join(membrane, '*')];
 }
 
+/**
+ * Node flags of the process-isolation child: the permission model with reads of airlock's executor
+ * code and the membrane package only, no writes, no child processes, no addons; workers allowed.
+ */
+export function processExecArgv(): string[] {
+  return ['--experimental-permission', `--allow-fs-read=${processReadPaths().join(',')}`, '--allow-worker', '--no-warnings'];
+}
+
 /** A worker thread inside a child process under Node's permission model. */
 class ProcessTransport implements Transport {
   readonly #child: ChildProcess;
@@ -86,7 +94,7 @@ class ProcessTransport implements Transport {
 
   constructor(options: SandboxOptions, onMessage: (m: FromWorker) => void, onExit: (reason: WorkerExitReason, detail: string, childGone: boolean) => void) {
     this.#child = fork(CHILD_PATH, [], {
-      execArgv: ['--experimental-permission', `--allow-fs-read=${processReadPaths().join(',')}`, '--allow-worker', '--no-warnings'],
+      execArgv: processExecArgv(),
       env: {},
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

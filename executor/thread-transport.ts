@@ -4,7 +4,7 @@
 // `isolation: 'worker'` and by the process-isolation child (child.ts) for `isolation: 'process'`.
 // Imports only Node built-ins, so the child under the permission model reads as little as possible.
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, WorkerOptions } from 'node:worker_threads';
 import type { FromWorker, RequireAnswer, ToWorker, WorkerData } from './protocol.js';
 
 /** Why a worker went away. */
@@ -25,6 +25,22 @@ export interface ThreadTransportOptions {
 /** Heap the worker needs for airlock's own code (membrane, prelude) on top of the guest's share. */
 export const WORKER_BASE_HEAP_MB = 16;
 
+/** The walls a sandbox worker starts with (exported so tests can check them on a probe worker). */
+export function sandboxWorkerOptions(memoryMb: number): Pick<WorkerOptions, 'env' | 'argv' | 'execArgv' | 'resourceLimits'> {
+  return {
+    // No secrets in the worker: an empty environment of its own, no argv.
+    env: {},
+    argv: [],
+    // A script-level import() callback needs this flag; the callback refuses with a realm error.
+    execArgv: ['--experimental-vm-modules', '--no-warnings'],
+    resourceLimits: {
+      maxOldGenerationSizeMb: memoryMb + WORKER_BASE_HEAP_MB,
+      maxYoungGenerationSizeMb: Math.max(2, Math.min(16, Math.floor(memoryMb / 8))),
+      stackSizeMb: 4,
+    },
+  };
+}
+
 /** A worker thread running executor/worker.js. */
 export class ThreadTransport {
   readonly #worker: Worker;
@@ -39,20 +55,10 @@ export class ThreadTransport {
     this.#flag = new Int32Array(syncBuffer);
     this.#port = port1;
     const workerData: WorkerData = { syncBuffer, syncPort: port2, warmRealms: options.warmRealms };
-    const young = Math.max(2, Math.min(16, Math.floor(options.memoryMb / 8)));
     this.#worker = new Worker(options.workerUrl, {
       workerData,
       transferList: [port2],
-      // No secrets in the worker: an empty environment of its own, no argv.
-      env: {},
-      argv: [],
-      // A script-level import() callback needs this flag; the callback refuses with a realm error.
-      execArgv: ['--experimental-vm-modules', '--no-warnings'],
-      resourceLimits: {
-        maxOldGenerationSizeMb: options.memoryMb + WORKER_BASE_HEAP_MB,
-        maxYoungGenerationSizeMb: young,
-        stackSizeMb: 4,
-      },
+      ...sandboxWorkerOptions(options.memoryMb),
       stdout: true,
       stderr: true,
       stdin: false,
