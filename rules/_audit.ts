@@ -1565,6 +1565,8 @@ export interface NetworkSink {
   origins: NetworkSink[];
   /** Upper-case HTTP method when known (`PUT`). */
   method: string | null;
+  /** True for methods of an object a network call created (`req.write`, `ws.send`, `xhr.send`). */
+  instance?: boolean;
 }
 
 type SinkShape =
@@ -1647,6 +1649,17 @@ const SINK_FUNCTIONS: ReadonlyMap<string, SinkSpec> = new Map<string, SinkSpec>(
 ]);
 
 /** Host paths of every outbound network function and constructor (for inventories and no-network). */
+/** Constructors and factories of network objects that send nothing until used (for no-network). */
+export const NETWORK_FACTORIES: ReadonlySet<string> = new Set([
+  'XMLHttpRequest',
+  'module:net.Socket',
+  'module:tls.TLSSocket',
+  'module:dgram.createSocket',
+  'module:dns.Resolver',
+  'module:dns.promises.Resolver',
+  'module:axios.create',
+]);
+
 export const NETWORK_PATHS: ReadonlySet<string> = new Set([
   ...SINK_FUNCTIONS.keys(),
   'XMLHttpRequest',
@@ -2068,7 +2081,7 @@ function instanceSink(ctx: RuleContext, node: Node & { callee: Node; arguments: 
   const channel = CHANNEL_OF_INSTANCE[instance.kind];
   const api = instance.kind === 'axios' ? `axios.${method}` : `${INSTANCE_LABEL[instance.kind]}.${method}`;
   const httpMethod = instance.kind === 'axios' ? method.toUpperCase() : method === 'open' && args[0] ? ctx.foldStrings(args[0])?.[0]?.toUpperCase() ?? null : null;
-  return { node, api, channel, parts, origins, method: httpMethod };
+  return { node, api, channel, parts, origins, method: httpMethod, instance: true };
 }
 
 /** The `xhr.open(...)` sinks on the same variable as `receiver`. */

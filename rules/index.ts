@@ -31,6 +31,7 @@ import noImpliedEval from './no-implied-eval.js';
 import noIntrinsicMutation from './no-intrinsic-mutation.js';
 import noModuleLoaderTampering from './no-module-loader-tampering.js';
 import noNativeBinding from './no-native-binding.js';
+import noNetwork from './no-network.js';
 import noProtoAccess from './no-proto-access.js';
 import noSharedMemory from './no-shared-memory.js';
 import noStackIntrospection from './no-stack-introspection.js';
@@ -78,6 +79,7 @@ export const RULES: readonly AnyRule[] = [
   noIntrinsicMutation,
   noModuleLoaderTampering,
   noNativeBinding,
+  noNetwork,
   noProtoAccess,
   noSharedMemory,
   noStackIntrospection,
