@@ -30,6 +30,9 @@ SENSITIVE.set('module:inspector/promises.Session', { messageId: 'inspector', nam
 /** Member names worth evaluating (everything else is skipped cheaply). */
 const INTERESTING_KEYS: ReadonlySet<string> = new Set([...VM_APIS, ...WASM_APIS, '_compile', 'Session', 'value', 'get']);
 
+/** Method names of calls that can return an API (`Reflect.get`, `.bind`, through `.call`/`.apply`). */
+const CALL_KEYS: ReadonlySet<string> = new Set(['get', 'bind', 'call', 'apply']);
+
 const WORKER_PATHS: ReadonlySet<string> = new Set(['module:worker_threads.Worker']);
 
 export default defineRule({
@@ -94,7 +97,12 @@ export default defineRule({
 
     function checkCall(node: Node & { callee: Node; arguments: Node[] }): void {
       const callee = unwrap(node.callee);
-      if (callee.type !== 'MemberExpression' && callee.type !== 'Identifier') return;
+      // Only `Reflect.get(vm, 'Script')`-like calls (and `.bind`) return an API; skip the rest unevaluated.
+      if (callee.type === 'MemberExpression') {
+        if (!callee.computed && callee.property.type === 'Identifier' && !CALL_KEYS.has(callee.property.name)) return;
+      } else if (callee.type === 'Identifier') {
+        if (!context.values(callee).has('Reflect.get')) return;
+      } else return;
       const path = sensitiveIn(context.ownValues(node));
       if (path === null) return;
       if ((callee.type === 'MemberExpression' && carried(callee.object)) || node.arguments.some((a) => carried(a))) return;

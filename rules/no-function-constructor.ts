@@ -14,6 +14,7 @@ import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
 import type { Values } from '../analyzer/evaluate.js';
+import { unwrap } from '../analyzer/evaluate.js';
 import { abbreviate } from './_modules.js';
 
 const CONSTRUCTORS: ReadonlySet<string> = new Set(['Function', 'AsyncFunction', 'GeneratorFunction', 'AsyncGeneratorFunction']);
@@ -22,7 +23,12 @@ const CONSTRUCTORS: ReadonlySet<string> = new Set(['Function', 'AsyncFunction', 
 const INTERESTING_KEYS: ReadonlySet<string> = new Set([...CONSTRUCTORS, 'constructor', 'value', 'get', 'set']);
 
 /** Reading these from a constructor is harmless. */
-const HARMLESS_MEMBERS: ReadonlySet<string> = new Set(['name', 'displayName', 'length', 'prototype']);
+const HARMLESS_MEMBERS: ReadonlySet<string> = new Set(['name', 'displayName', 'length', 'prototype', 'toString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable']);
+/** `Function.call` is Function.prototype.call: harmful only when called with the constructor as `this`. */
+const CALLERS: ReadonlySet<string> = new Set(['call', 'apply']);
+
+/** Method names of calls that can return a constructor (`Reflect.get`, `.bind`, through `.call`/`.apply`). */
+const CALL_KEYS: ReadonlySet<string> = new Set(['get', 'bind', 'call', 'apply', 'value']);
 
 const COMPARISONS: ReadonlySet<string> = new Set(['===', '!==', '==', '!=']);
 const TEST_PARENTS: ReadonlySet<string> = new Set(['IfStatement', 'WhileStatement', 'DoWhileStatement', 'ForStatement', 'ConditionalExpression']);
@@ -108,6 +114,14 @@ export default defineRule({
     }
 
     function checkCall(node: Node & { callee: Node; arguments: Node[] }): void {
+      // Only a few calls return a constructor: `Reflect.get(...)`, `Object(F)`, `x.bind(...)`.
+      const callee0 = unwrap(node.callee);
+      if (callee0.type === 'MemberExpression' || callee0.type === 'OptionalMemberExpression') {
+        if (!callee0.computed && callee0.property.type === 'Identifier' && !CALL_KEYS.has(callee0.property.name)) return;
+      } else if (callee0.type === 'Identifier') {
+        const values = context.values(callee0);
+        if (!values.has('Reflect.get') && !values.has('Object')) return;
+      } else if (callee0.type !== 'CallExpression' && callee0.type !== 'SequenceExpression') return;
       const ctor = constructorIn(context.ownValues(node));
       if (ctor === null) return;
       // `Object(F)`, `F.bind(null)`: the constructor was carried in, not reached here.
@@ -152,7 +166,14 @@ function isHarmlessUse(context: RuleContext, node: Node, depth: number): boolean
       case 'OptionalMemberExpression': {
         if (key !== 'object') return false;
         const keys = context.memberKeys(parent);
-        return keys !== null && keys.every((k) => HARMLESS_MEMBERS.has(k));
+        if (keys === null) return false;
+        if (keys.every((k) => HARMLESS_MEMBERS.has(k))) return true;
+        // `Function.call.bind(hasOwnProperty)` uncurries a method; `Function.call(null, code)` calls Function.
+        if (keys.every((k) => CALLERS.has(k))) {
+          const grand = context.parentOf(parent);
+          return grand !== null && context.parentKeyOf(parent) === 'object' && (grand.type === 'MemberExpression' || grand.type === 'OptionalMemberExpression');
+        }
+        return false;
       }
       case 'BinaryExpression':
         if (COMPARISONS.has(parent.operator)) return true;

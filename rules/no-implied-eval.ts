@@ -32,7 +32,7 @@ const FUNCTION_VALUES: ReadonlySet<string> = new Set([
   '<class>',
   'Function.prototype.bind',
 ]);
-const STRING_VALUES: ReadonlySet<string> = new Set(['<string>', '<number>', '<boolean>', '<bigint>']);
+const STRING_VALUES: ReadonlySet<string> = new Set(['<string>']);
 /** Methods whose result is a string whatever the receiver (for built-in receivers). */
 const STRING_METHODS: ReadonlySet<string> = new Set(['join', 'toString', 'concat', 'replace', 'replaceAll', 'slice', 'substring', 'substr', 'trim', 'toLowerCase', 'toUpperCase', 'padStart', 'padEnd', 'repeat', 'fromCharCode', 'fromCodePoint']);
 const STRING_FUNCTIONS: ReadonlySet<string> = new Set(['String', 'atob', 'btoa', 'unescape', 'decodeURIComponent', 'decodeURI', 'escape', 'encodeURIComponent', 'String.fromCharCode', 'String.fromCodePoint', 'JSON.stringify', 'String.raw']);
@@ -89,6 +89,8 @@ export default defineRule({
         }
         return;
       }
+      // `const sleep = promisify(setTimeout); sleep(ms)`: the promisified timer takes a delay.
+      if (callee.type === 'Identifier' && isPromisified(context, callee)) return;
       const target = context.callTarget(node);
       if (target.construct) return;
       const timer = timerOf(target.callee);
@@ -102,6 +104,13 @@ export default defineRule({
     return { CallExpression: onCall, OptionalCallExpression: onCall };
   },
 });
+
+function isPromisified(context: RuleContext, id: Node): boolean {
+  const binding = context.resolve(id as never);
+  if (!binding || binding.init === null || binding.path.length > 0) return false;
+  const init = unwrap(binding.init);
+  return (init.type === 'CallExpression' || init.type === 'OptionalCallExpression') && context.values(init.callee).has('module:util.promisify');
+}
 
 function timerOf(values: ReadonlySet<string>): string | null {
   for (const value of values) {
@@ -158,8 +167,84 @@ function classify(context: RuleContext, raw: Node, depth: number): Kind {
     if (!FUNCTION_VALUES.has(value)) allFunctions = false;
   }
   if (allFunctions) return 'function';
-  if (node.type === 'Identifier' && depth < 4) return classifyBinding(context, node);
+  if (node.type === 'Identifier' && depth < 4) {
+    const kind = classifyBinding(context, node);
+    if (kind !== 'unknown') return kind;
+    if (guardedAs(context, node, 'function')) return 'function';
+    if (guardedAs(context, node, 'string')) return 'string';
+  }
   return 'unknown';
+}
+
+/** `typeof x === 'function'` (or `!==` with `x` the same variable). */
+function typeofTest(context: RuleContext, test: Node, binding: unknown, negated: boolean, type = 'function'): boolean {
+  const node = unwrap(test);
+  if (node.type === 'LogicalExpression') {
+    // `a && typeof fn === 'function'` proves it when true; `a || typeof fn !== 'function'` when false.
+    if ((node.operator === '&&' && !negated) || (node.operator === '||' && negated)) {
+      return typeofTest(context, node.left, binding, negated, type) || typeofTest(context, node.right, binding, negated, type);
+    }
+    return false;
+  }
+  if (node.type !== 'BinaryExpression') return false;
+  const equal = node.operator === '===' || node.operator === '==';
+  const unequal = node.operator === '!==' || node.operator === '!=';
+  if ((!equal && !unequal) || equal === negated) return false;
+  const [a, b] = [unwrap(node.left), unwrap(node.right as Node)];
+  const typeofSide = a.type === 'UnaryExpression' ? a : b.type === 'UnaryExpression' ? b : null;
+  const other = typeofSide === a ? b : a;
+  if (typeofSide === null || typeofSide.type !== 'UnaryExpression' || typeofSide.operator !== 'typeof') return false;
+  if (other.type !== 'StringLiteral' || other.value !== type) return false;
+  const subject = unwrap(typeofSide.argument);
+  return subject.type === 'Identifier' && context.resolve(subject) === binding;
+}
+
+const EXITS: ReadonlySet<string> = new Set(['ReturnStatement', 'ThrowStatement', 'ContinueStatement', 'BreakStatement']);
+
+/**
+ * True when the use of `id` only runs after `typeof id === type` held: inside the
+ * consequent of such a test, on the right of `&&`, or after `if (typeof id !== 'function') return`.
+ */
+function guardedAs(context: RuleContext, id: Node, type: string): boolean {
+  const binding = context.resolve(id as never);
+  if (!binding || binding.assignments.length > 0) return false;
+  let current: Node = id;
+  for (let hops = 0; hops < 64; hops++) {
+    const parent = context.parentOf(current);
+    if (parent === null) return false;
+    const key = context.parentKeyOf(current);
+    switch (parent.type) {
+      case 'IfStatement':
+      case 'ConditionalExpression':
+        if (key === 'consequent' && typeofTest(context, parent.test, binding, false, type)) return true;
+        if (key === 'alternate' && typeofTest(context, parent.test, binding, true, type)) return true;
+        break;
+      case 'LogicalExpression':
+        if (key === 'right' && parent.operator === '&&' && typeofTest(context, parent.left, binding, false, type)) return true;
+        break;
+      case 'BlockStatement':
+      case 'Program': {
+        // An earlier `if (typeof id !== 'function') return;` in the same block.
+        const body = (parent as { body: Node[] }).body;
+        const index = body.indexOf(current);
+        for (let i = 0; i < index; i++) {
+          const statement = body[i]!;
+          if (statement.type !== 'IfStatement' || statement.alternate) continue;
+          const exit = statement.consequent.type === 'BlockStatement' ? statement.consequent.body[statement.consequent.body.length - 1] : statement.consequent;
+          if (exit !== undefined && EXITS.has(exit.type) && typeofTest(context, statement.test, binding, true, type)) return true;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (parent.type === 'FunctionDeclaration' || parent.type === 'FunctionExpression' || parent.type === 'ArrowFunctionExpression' || parent.type === 'ObjectMethod' || parent.type === 'ClassMethod') {
+      // Guards outside the function that declares the variable still hold; beyond it, stop.
+      if (binding.scope.node === parent) return false;
+    }
+    current = parent;
+  }
+  return false;
 }
 
 /** True when the method called is one the file defines (so its result is not the built-in's). */

@@ -86,7 +86,7 @@ export default defineRule({
 
     const checkMember = (node: Node): void => {
       const kind = writeKind(context, node);
-      if (kind === null) return;
+      if (kind === null || !mayReachLoader(node)) return;
       const state = writtenState(node);
       if (state === null) return;
       if (kind === 'delete') context.report({ node, messageId: 'remove', data: { target: abbreviate(context.text(node)), state } });
@@ -150,6 +150,23 @@ export default defineRule({
     };
   },
 });
+
+/** Member names on the way to loader state; a written chain without any of them is skipped unevaluated. */
+const LOADER_KEYS: ReadonlySet<string> = new Set(['cache', 'extensions', 'prototype', 'require', 'main', 'mainModule', 'constructor', 'wrap', 'wrapper', 'globalPaths', 'builtinModules', 'load', 'Module']);
+
+/** Cheap pre-check: the written chain has a computed key, an underscore key or a loader key. */
+function mayReachLoader(node: Node): boolean {
+  let current: Node = node;
+  for (let depth = 0; depth < MAX_CHAIN; depth++) {
+    current = unwrap(current);
+    // `alias.key = v`: the alias may be Module or require.cache itself; deeper plain chains are not.
+    if (current.type !== 'MemberExpression' && current.type !== 'OptionalMemberExpression') return depth === 1 && current.type === 'Identifier';
+    if (current.computed) return true;
+    if (current.property.type === 'Identifier' && (current.property.name.startsWith('_') || LOADER_KEYS.has(current.property.name))) return true;
+    current = current.object;
+  }
+  return true;
+}
 
 /** How a member expression is written: 'assigns', 'deletes', ... or null when it is only read. */
 function writeKind(context: RuleContext, node: Node): string | null {

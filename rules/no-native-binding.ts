@@ -76,6 +76,7 @@ export default defineRule({
     };
 
     const reportBinding = (node: Node, name: string): void => {
+      if (isTestOnly(context, node)) return;
       let detail = '';
       const parent = context.parentOf(node);
       if (parent !== null && parent.type === 'CallExpression' && parent.callee === node && parent.arguments[0]) {
@@ -264,6 +265,22 @@ export default defineRule({
     };
   },
 });
+
+/** True when a value is only tested for presence: `process.binding && ...`, `typeof process.dlopen`. */
+function isTestOnly(context: RuleContext, node: Node): boolean {
+  const parent = context.parentOf(node);
+  if (parent === null) return false;
+  const key = context.parentKeyOf(node);
+  if (parent.type === 'UnaryExpression') return parent.operator === 'typeof' || parent.operator === '!';
+  if (parent.type === 'LogicalExpression') {
+    if (parent.operator !== '&&') return false;
+    // `a && process.binding && use()`: the right side of a test is still a test.
+    return key === 'left' || isTestOnly(context, parent);
+  }
+  if (parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') return key === 'test';
+  if (parent.type === 'BinaryExpression') return ['===', '!==', '==', '!='].includes(parent.operator);
+  return false;
+}
 
 /** True for a value that clears a variable (`''`, `undefined`, `null`) rather than setting it. */
 function clears(context: RuleContext, node: Node): boolean {

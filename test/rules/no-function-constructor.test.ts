@@ -26,6 +26,8 @@ ruleTester(rule, {
     'class Foo { constructor() {} } new Foo()',
     "Object.getPrototypeOf(async function () {}) === AsyncFunctionPrototype",
     'const { constructor } = instance; constructor.name',
+    'const hasOwn = Function.call.bind(Object.prototype.hasOwnProperty)',
+    'const isNative = (fn) => Function.toString.call(fn).includes("[native code]")',
     'const c = x.constructor; c.name',
   ],
   invalid: [
@@ -39,6 +41,8 @@ ruleTester(rule, {
     { code: "Reflect.construct(Function, [code])", errors: [{ messageId: 'global', column: 19 }] },
     { code: 'Function.call(null, code)()', errors: [{ messageId: 'global', column: 1 }] },
     { code: 'Function.apply(null, [code])', errors: [{ messageId: 'global', column: 1 }] },
+    { code: 'Function.call.call(Function, null, code)', errors: [{ messageId: 'global', column: 20 }] },
+    { code: 'const bound = Function.bind(null, code); bound()', errors: [{ messageId: 'global', column: 15 }] },
     { code: "(async () => {}).constructor('await 1')", errors: [{ messageId: 'chain', column: 1, message: 'AsyncFunction' }] },
     { code: "const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;\nnew AsyncFunction('a', code)", errors: [{ messageId: 'chain', line: 1, column: 23 }] },
     { code: "Object.getPrototypeOf(function* () {}).constructor(code)", errors: [{ messageId: 'chain', column: 1, message: 'GeneratorFunction' }] },

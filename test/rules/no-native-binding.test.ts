@@ -66,6 +66,7 @@ ruleTester(rule, {
     { code: "require('child_process').exec('rundll32.exe payload.dll,Start')", errors: [{ messageId: 'lolbin', column: 31, message: 'rundll32' }] },
     { code: "const cp = require('child_process'); cp.spawn('cmd', ['/c', 'mshta', url])", errors: [{ messageId: 'lolbin', column: 54 }] },
     { code: "const cmd = 'regsvr32 /s /u /i:' + url + ' scrobj.dll'; require('child_process').execSync(cmd)", errors: [{ messageId: 'lolbin', column: 91 }] },
+    { code: "var freeProcess = process; var types = freeProcess && freeProcess.binding && freeProcess.binding('util');", name: 'a presence test is not a second finding', errors: [{ messageId: 'binding', column: 78 }] },
     { code: "process.binding('fs')", profile: 'audit', errors: [{ messageId: 'binding', severity: 'error' }] },
   ],
 });
