@@ -2,6 +2,7 @@
 // file or its doc page is missing from here or from the tree.
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
+import browserDataTheft from './browser-data-theft.js';
 import dnsExfiltration from './dns-exfiltration.js';
 import envEnumeration from './env-enumeration.js';
 import envReadSecret from './env-read-secret.js';
@@ -50,6 +51,7 @@ import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
+  browserDataTheft,
   dnsExfiltration,
   envEnumeration,
   envReadSecret,
