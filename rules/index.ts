@@ -14,6 +14,7 @@ import fsSensitivePath from './fs-sensitive-path.js';
 import hiddenCode from './hidden-code.js';
 import inlineSuppressionIgnored from './inline-suppression-ignored.js';
 import installScript from './install-script.js';
+import installTimeBehaviour from './install-time-behaviour.js';
 import internalError from './internal-error.js';
 import minifiedCode from './minified-code.js';
 import noChildProcess from './no-child-process.js';
@@ -63,6 +64,7 @@ export const RULES: readonly AnyRule[] = [
   hiddenCode,
   inlineSuppressionIgnored,
   installScript,
+  installTimeBehaviour,
   internalError,
   minifiedCode,
   noChildProcess,
