@@ -67,11 +67,22 @@ async function serve(flags: ServeFlags, context: CommandContext): Promise<number
   }
   for (const warning of config.warnings) io.stderr(`airlock serve: warning: ${warning}\n`);
 
-  const server = await createServer({ config, logger: { level: flags.logLevel, stream: { write: (line) => io.stdout(line) } } });
+  // Handlers go in before anything starts: a signal that arrives during start-up (or while the lines
+  // below are written) must drain and stop like any other, not kill the process with its default action.
+  const firstSignal = waitForSignal();
+
+  let server;
+  try {
+    server = await createServer({ config, logger: { level: flags.logLevel, stream: { write: (line) => io.stdout(line) } } });
+  } catch (error) {
+    firstSignal.cancel();
+    throw error;
+  }
   let url: string;
   try {
     url = await server.listen();
   } catch (error) {
+    firstSignal.cancel();
     await server.close(0);
     if (error instanceof HttpServerError) throw new UsageError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
@@ -86,13 +97,14 @@ async function serve(flags: ServeFlags, context: CommandContext): Promise<number
       ? 'airlock serve: no bearer token configured: bound to loopback only, every local process may call it (set AIRLOCK_TOKENS to require tokens)\n'
       : `airlock serve: ${config.tokens.length} bearer token${config.tokens.length === 1 ? '' : 's'} configured\n`,
   );
-  if (server.backend === null) io.stderr('airlock serve: warning: no executor available: POST /v1/run answers 503 (analysis works)\n');
   io.stderr(`airlock serve: ${server.gate.concurrency} worker${server.gate.concurrency === 1 ? '' : 's'}, queue ${settings.queue}, body limit ${settings.bodyLimit} bytes\n`);
 
-  const signal = await waitForSignal();
+  const signal = await firstSignal;
   io.stderr(`airlock serve: ${signal}: draining in-flight runs (up to ${settings.shutdownGraceMs} ms; send it again to stop at once)\n`);
-  const again = waitForSignal().then(() => 'forced' as const);
+  const second = waitForSignal();
+  const again = second.then(() => 'forced' as const);
   const outcome = await Promise.race([server.close().then((r) => (r.drained ? ('drained' as const) : ('timed-out' as const))), again]);
+  second.cancel();
   if (outcome === 'forced') {
     io.stderr('airlock serve: stopping without waiting for in-flight runs\n');
     await Promise.race([server.close(0), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
@@ -102,17 +114,22 @@ async function serve(flags: ServeFlags, context: CommandContext): Promise<number
   return outcome === 'drained' ? 0 : 1;
 }
 
-/** Resolves with the name of the first SIGTERM or SIGINT. */
-function waitForSignal(): Promise<'SIGTERM' | 'SIGINT'> {
-  return new Promise((resolve) => {
+/** The first SIGTERM or SIGINT from now on; `cancel()` removes the handlers. */
+function waitForSignal(): Promise<'SIGTERM' | 'SIGINT'> & { cancel(): void } {
+  let cancel = () => {};
+  const promise = new Promise<'SIGTERM' | 'SIGINT'>((resolve) => {
     const onTerm = () => done('SIGTERM');
     const onInt = () => done('SIGINT');
     const done = (name: 'SIGTERM' | 'SIGINT') => {
+      cancel();
+      resolve(name);
+    };
+    cancel = () => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
-      resolve(name);
     };
     process.once('SIGTERM', onTerm);
     process.once('SIGINT', onInt);
   });
+  return Object.assign(promise, { cancel });
 }

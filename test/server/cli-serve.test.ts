@@ -74,7 +74,7 @@ describe('airlock serve: a real process', () => {
     child.stderr.on('data', (chunk) => (err += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 60_000; // start-up loads TypeScript for the executor: slow on a busy machine
       while (!/listening on (http:\/\/\S+)/.test(err) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const base = /listening on (http:\/\/\S+)/.exec(err)?.[1];
       assert.ok(base, err);
@@ -109,7 +109,7 @@ describe('airlock serve: a real process', () => {
     child.stderr.on('data', (chunk) => (err += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 60_000; // start-up loads TypeScript for the executor: slow on a busy machine
       while (!/no bearer token configured/.test(err) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.match(err, /no bearer token configured: bound to loopback only/);
       child.kill('SIGINT');
