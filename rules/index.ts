@@ -42,6 +42,7 @@ import noWebassembly from './no-webassembly.js';
 import noWith from './no-with.js';
 import obfuscatedCode from './obfuscated-code.js';
 import parseFailure from './parse-failure.js';
+import registryPublish from './registry-publish.js';
 import restrictedModule from './restricted-module.js';
 import silentProcessExecution from './silent-process-execution.js';
 import steganographyExec from './steganography-exec.js';
@@ -92,6 +93,7 @@ export const RULES: readonly AnyRule[] = [
   noWith,
   obfuscatedCode,
   parseFailure,
+  registryPublish,
   restrictedModule,
   silentProcessExecution,
   steganographyExec,
