@@ -3,6 +3,7 @@
 import type { AnyRule } from '../analyzer/rule-api.js';
 import analysisBudgetExceeded from './analysis-budget-exceeded.js';
 import browserDataTheft from './browser-data-theft.js';
+import capabilityInventory from './capability-inventory.js';
 import dnsExfiltration from './dns-exfiltration.js';
 import envEnumeration from './env-enumeration.js';
 import envReadSecret from './env-read-secret.js';
@@ -54,6 +55,7 @@ import unusedSuppression from './unused-suppression.js';
 export const RULES: readonly AnyRule[] = [
   analysisBudgetExceeded,
   browserDataTheft,
+  capabilityInventory,
   dnsExfiltration,
   envEnumeration,
   envReadSecret,
