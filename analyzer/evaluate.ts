@@ -97,6 +97,32 @@ const PSEUDO_PROTOTYPES: ReadonlyMap<string, string> = new Map([
   ['<object>', 'Object.prototype'],
 ]);
 
+/** The prototypes of intrinsic prototypes: `Object.getPrototypeOf(AsyncFunction.prototype)` is Function.prototype. */
+const PROTOTYPE_PARENTS: ReadonlyMap<string, string> = new Map([
+  ['AsyncFunction.prototype', 'Function.prototype'],
+  ['GeneratorFunction.prototype', 'Function.prototype'],
+  ['AsyncGeneratorFunction.prototype', 'Function.prototype'],
+  ['Function.prototype', 'Object.prototype'],
+  ['Array.prototype', 'Object.prototype'],
+  ['String.prototype', 'Object.prototype'],
+  ['Number.prototype', 'Object.prototype'],
+  ['Boolean.prototype', 'Object.prototype'],
+  ['RegExp.prototype', 'Object.prototype'],
+  ['Promise.prototype', 'Object.prototype'],
+  ['Error.prototype', 'Object.prototype'],
+  ['Object.prototype', 'null'],
+]);
+
+/** `Object.getPrototypeOf(x)` / `x.__proto__` for a host path or pseudo value. */
+function prototypeOf(value: string): string {
+  const known = PSEUDO_PROTOTYPES.get(value) ?? PROTOTYPE_PARENTS.get(value);
+  if (known !== undefined) return known;
+  if (value === UNKNOWN || value.startsWith('<') || value.startsWith('descriptor:') || value === 'null' || value === 'undefined') return UNKNOWN;
+  if (value.endsWith('.prototype')) return UNKNOWN;
+  // A host function (its constructor is Function) inherits from Function.prototype.
+  return constructorOf(value) === 'Function' ? 'Function.prototype' : UNKNOWN;
+}
+
 /** Names of the methods an intrinsic prototype has (own or inherited from Object.prototype). */
 function methodNames(prototype: object): ReadonlySet<string> {
   const names = new Set<string>();
@@ -953,7 +979,7 @@ export class Evaluator {
             result.add(UNKNOWN);
             break;
           }
-          for (const value of this.values(args[0])) result.add(PSEUDO_PROTOTYPES.get(value) ?? UNKNOWN);
+          for (const value of this.values(args[0])) result.add(prototypeOf(value));
           break;
         }
         case 'Function':
@@ -1828,6 +1854,8 @@ export function memberPath(value: string, key: string): string {
       return value.includes('function') || value === '<class>' ? `Function.prototype.${key}` : UNKNOWN;
     }
     if (key === '__proto__') return PSEUDO_PROTOTYPES.get(value) ?? UNKNOWN;
+    // `arguments.callee` is the running function.
+    if (value === '<arguments>' && key === 'callee') return '<function>';
     // Built-in methods of literals are host functions: `[]['filter']` is Array.prototype.filter,
     // so `[]['filter']['constructor']` (JSFuck's route) is Function.
     const prototype = PSEUDO_METHOD_OWNERS.get(value);
@@ -1836,7 +1864,10 @@ export function memberPath(value: string, key: string): string {
   }
   if (value === 'null' || value === 'undefined') return UNKNOWN;
   if (value.split('.').length >= MAX_PATH_SEGMENTS) return UNKNOWN;
-  if (key === '__proto__' && value.endsWith('.prototype')) return UNKNOWN;
+  if (key === '__proto__') {
+    const proto = prototypeOf(value);
+    if (proto !== UNKNOWN || value.endsWith('.prototype')) return proto;
+  }
   return canonical(`${value}.${key}`);
 }
 
@@ -1908,7 +1939,8 @@ function product(left: Const[], right: Const[], op: (a: Const, b: Const) => Cons
 /** JavaScript's ToPrimitive for folded values (arrays join, objects become "[object Object]"). */
 export function toPrimitive(value: Const): string | number | boolean | null | undefined | bigint {
   if (Array.isArray(value)) return checkString((value as Const[]).map((v) => (v === null || v === undefined ? '' : constToString(v))).join(','));
-  if (value instanceof ConstBuffer) return checkString(value.bytes.join(','));
+  // Buffers convert through Buffer.prototype.toString: UTF-8 text (`buf + ''`, `String(buf)`, vm and eval arguments).
+  if (value instanceof ConstBuffer) return checkString(value.bytes.toString('utf8'));
   if (value instanceof ConstObject) return '[object Object]';
   if (value instanceof ConstRegExp) return String(value.regexp);
   return value as string | number | boolean | null | undefined | bigint;
