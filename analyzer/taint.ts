@@ -60,6 +60,12 @@ export interface TaintSpec {
    * e.g. the event of a key listener or the data of `fs.readFile(secretPath, cb)`.
    */
   callbackParam?(site: Node, argIndex: number, paramIndex: number, ctx: RuleContext): Taint | null;
+  /**
+   * Adjusts the taint of a value stored under a known key: in an object literal (`container` is
+   * the ObjectExpression) or by an assignment through a variable (`container` is its identifier).
+   * Lets a spec treat `headers.authorization = token` as credential use rather than data.
+   */
+  property?(key: string, container: Node, taint: Taint, ctx: RuleContext): Taint;
 }
 
 const MAX_ORIGINS = 6;
@@ -425,7 +431,7 @@ export class TaintEngine {
         for (const property of node.properties) {
           if (property.type === 'SpreadElement') result = mergeTaint(result, this.of(property.argument));
           else if (property.type === 'ObjectProperty') {
-            result = mergeTaint(result, this.of(property.value as Node));
+            result = mergeTaint(result, this.keyed(property, node, this.of(property.value as Node)));
             if (property.computed) result = mergeTaint(result, this.of(property.key));
           }
         }
@@ -458,7 +464,7 @@ export class TaintEngine {
       }
       if (property.type !== 'ObjectProperty') continue;
       const name = propertyName(this.ctx, property);
-      if (name === null || name === key) result = mergeTaint(result, this.of((property as Node & { value: Node }).value));
+      if (name === null || name === key) result = mergeTaint(result, this.keyed(property, literal, this.of((property as Node & { value: Node }).value)));
     }
     // Later writes to the same key (or to unknown keys) through the variable.
     const id = unwrap(objectNode);
@@ -469,6 +475,13 @@ export class TaintEngine {
       }
     }
     return result;
+  }
+
+  /** The taint of a literal property's value after the spec's per-key adjustment. */
+  private keyed(property: Node, container: Node, taint: Taint): Taint {
+    if (taint.mask === 0 || !this.spec.property) return taint;
+    const name = propertyName(this.ctx, property);
+    return name === null ? taint : this.spec.property(name, container, taint, this.ctx);
   }
 
   private call(node: Node & { callee: Node; arguments: Node[] }): Taint {
@@ -547,7 +560,11 @@ export class TaintEngine {
       top = up.parent;
       up = logicalParent(top);
     }
-    if (up.parent !== null && up.parent.type === 'AssignmentExpression' && up.key === 'left') return this.of(up.parent.right);
+    if (up.parent !== null && up.parent.type === 'AssignmentExpression' && up.key === 'left') {
+      const assigned = this.of(up.parent.right);
+      const assignedKey = staticMemberName(top);
+      return assignedKey !== null && this.spec.property && assigned.mask !== 0 ? this.spec.property(assignedKey, reference, assigned, this.ctx) : assigned;
+    }
     if (isCall(up.parent) && up.key === 'callee') {
       const method = staticMemberName(top);
       const onReference = top === parent;

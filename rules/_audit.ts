@@ -2480,9 +2480,34 @@ function listenerTaint(ctx: RuleContext, site: Node, argIndex: number, paramInde
   return null;
 }
 
+const HEADER_CONTAINER = /^(?:\w*headers?|auth|credentials|authorization)$/i;
+const WEAK_CREDENTIALS = SOURCE.envSecret | SOURCE.storageItem | SOURCE.cookie;
+
+/** True when an object (literal or variable) holds request headers or credentials for a client. */
+function isHeaderContainer(ctx: RuleContext, container: Node): boolean {
+  if (container.type === 'Identifier') return HEADER_CONTAINER.test((container as Node & { name: string }).name);
+  if (container.type !== 'ObjectExpression') return false;
+  const { parent, key } = logicalParent(container);
+  if (parent === null) return false;
+  if (parent.type === 'ObjectProperty' && key === 'value') return HEADER_CONTAINER.test(propertyName(ctx, parent) ?? '');
+  if (parent.type === 'VariableDeclarator' && key === 'init' && parent.id.type === 'Identifier') return HEADER_CONTAINER.test(parent.id.name);
+  if (parent.type === 'AssignmentExpression' && key === 'right') {
+    const left = unwrap(parent.left);
+    return HEADER_CONTAINER.test(left.type === 'Identifier' ? left.name : staticMemberName(left) ?? '');
+  }
+  if (parent.type === 'NewExpression' && key === 'arguments') return ctx.values(parent.callee).has('Headers');
+  return false;
+}
+
 /** The taint spec of the audit rules. */
 export const AUDIT_TAINT: TaintSpec = {
   classify: classifySource,
+  property(key, container, taint, ctx) {
+    // A secret under an authorization header is credential use, wherever the headers go next.
+    if ((taint.mask & WEAK_CREDENTIALS) === 0 || !AUTH_KEY.test(key) || !isHeaderContainer(ctx, container)) return taint;
+    const mask = taint.mask & ~WEAK_CREDENTIALS;
+    return { mask, origins: taint.origins.filter((o) => (o.mask & mask) !== 0) };
+  },
   callbackParam(site, argIndex, paramIndex, ctx) {
     if (site.type === 'CallExpression' || site.type === 'OptionalCallExpression') {
       const read = readResultTaint(ctx, site);

@@ -29,6 +29,13 @@ const SOCKET_KINDS: ReadonlySet<string> = new Set(['socket', 'websocket']);
 
 type MessageId = Exclude<CommandThreat, 'destructive'>;
 
+const DANGEROUS_INLINE = /child_process|\b(?:https?|net|tls|dns|dgram|http2)['"]|\beval\b|Function\s*\(|\bfetch\b|process\.env|Buffer\.from|\batob\b|\bexec|\bspawn|XMLHttpRequest|WebSocket|homedir|\.ssh|\.npmrc|writeFile|fromCharCode|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/i;
+
+/** Constant inline code (no holes) that reaches none of the usual payload capabilities. */
+function isMildInlineCode(line: string): boolean {
+  return !line.includes(HOLE) && !DANGEROUS_INLINE.test(line);
+}
+
 export default defineRule({
   id: 'suspicious-command',
   meta: {
@@ -63,7 +70,11 @@ export default defineRule({
       }
     };
     const report = (node: Node, threat: CommandFinding, line: string, where: string, decoders: readonly string[]): void => {
+      // `node -e "<constant code>"` that loads nothing dangerous (test harnesses do this) is only a
+      // warning outside the strict profile.
+      const mild = threat.threat === 'inlineCode' && context.profile !== 'strict' && decoders.length === 0 && isMildInlineCode(line);
       context.report({
+        ...(mild ? { severity: 'warn' as const } : {}),
         node,
         messageId: threat.threat as MessageId,
         data: {

