@@ -56,7 +56,19 @@ export default defineRule({
     const strict = context.profile === 'strict';
 
     const checkArgument = (arg: Node | undefined, timer: string, via: string): void => {
-      if (arg === undefined || arg.type === 'SpreadElement') return;
+      if (arg === undefined) return;
+      if (arg.type === 'SpreadElement') {
+        // `setTimeout(...['alert(1)', 0])`: the spread array's first element.
+        const folded = context.fold((arg as { argument: Node }).argument);
+        const first = folded?.values.map((v) => (Array.isArray(v) ? v[0] : typeof v === 'string' ? v[0] : null));
+        const viaText = via === 'direct' ? '' : ` (called through ${via})`;
+        if (first !== undefined && first.length > 0 && first.every((v) => typeof v === 'string')) {
+          context.report({ node: arg, messageId: 'string', data: { timer, value: quoteValues(first as string[]), via: viaText } });
+        } else if (strict && (first === undefined || first.some((v) => typeof v !== 'number'))) {
+          context.report({ node: arg, messageId: 'unknown', data: { timer, text: abbreviate(context.text(arg)), via: viaText } });
+        }
+        return;
+      }
       const kind = classify(context, arg, 0);
       if (kind === 'function') return;
       const viaText = via === 'direct' ? '' : ` (called through ${via})`;
@@ -101,7 +113,16 @@ export default defineRule({
       }
       checkArgument(target.args[0], timer, target.via);
     };
-    return { CallExpression: onCall, OptionalCallExpression: onCall };
+    return {
+      CallExpression: onCall,
+      OptionalCallExpression: onCall,
+      // setTimeout`alert(1)` passes the template's strings array, which is stringified and run.
+      TaggedTemplateExpression(node: Node & { tag: Node; quasi: Node }) {
+        const timer = timerOf(context.values(node.tag));
+        if (timer === null) return;
+        context.report({ node: node.quasi, messageId: 'string', data: { timer, value: `\`${abbreviate(context.text(node.quasi))}\``, via: ' (as a tagged template)' } });
+      },
+    };
   },
 });
 

@@ -70,6 +70,12 @@ ruleTester(rule, {
     { code: 'class Evil extends Function {}', errors: [{ messageId: 'global', column: 20 }] },
     { code: 'const AF = (async () => {}).constructor;\nconst f = AF.bind(null);\nf(code)', errors: [{ messageId: 'chain', line: 1, column: 12 }] },
     { code: "var root = freeGlobal || freeSelf || Function('return this')();", errors: [{ messageId: 'global', column: 38 }] },
+    { code: "function f() { return arguments.callee.constructor('x') }", errors: [{ messageId: 'chain', column: 23 }] },
+    { code: 'Object.getPrototypeOf(Object.getPrototypeOf(async () => {})).constructor(code)', errors: [{ messageId: 'chain', column: 1, message: 'the Function constructor' }] },
+    { code: '(async () => {}).__proto__.constructor(code)', errors: [{ messageId: 'chain', column: 1, message: 'AsyncFunction' }] },
+    { code: "[]['filter']['constructor']('return process')()", errors: [{ messageId: 'chain', column: 1 }] },
+    { code: "(1).toFixed.constructor(code)", errors: [{ messageId: 'chain', column: 1 }] },
+    { code: "const k = 'constructor'; const g = async () => {}; g[k](code)", errors: [{ messageId: 'chain', column: 52 }] },
     { code: "new Function('return this')()", profile: 'audit', errors: [{ messageId: 'global', severity: 'warn' }] },
   ],
 });
