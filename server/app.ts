@@ -13,8 +13,8 @@ import { authenticate, defaultPolicyFor, mayUsePolicy, type Client } from './aut
 import { isLoopbackHost, resolveServerConfig, type ResolvedServerConfig } from './config.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, problems, sendProblem, truncate } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
-import { GateError, RunGate } from './run-gate.js';
-import type { RunBackend } from './backend.js';
+import { GateError, RunGate, type Release } from './run-gate.js';
+import type { BackendRunOutcome, RunBackend } from './backend.js';
 import { createExecutorBackend } from './executor-backend.js';
 import { buildOpenApi, type RouteRecord } from './openapi.js';
 import {
@@ -101,7 +101,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
   const settings = config.settings;
   const backend =
     options.backend === undefined
-      ? createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)!, maxQueue: settings.queue + settings.workers })
+      ? createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)! })
       : options.backend;
   const gate = new RunGate({
     concurrency: backend?.concurrency ?? settings.workers,
@@ -254,7 +254,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
         if (!reply.raw.writableFinished) abort.abort();
       };
       reply.raw.once('close', onClose);
-      let release: () => void;
+      let release: Release;
       try {
         release = await gate.acquire(abort.signal, request.airlockKey);
       } catch (error) {
@@ -480,19 +480,23 @@ function toProblem(error: FastifyError | HttpProblem, bodyLimit: number, request
 
 /**
  * Waits for a run, but not forever: past its own limit plus a grace the executor is presumed stuck
- * and the client gets 503. The slot is released only when the run really ends (the worker is busy
- * until then).
+ * and the client gets 503. The slot is given back only when the run really ends (the worker is busy
+ * until then), and then only once that worker is ready again.
  */
-async function withWatchdog(run: Promise<RunResult>, ms: number, release: () => void): Promise<RunResult> {
+async function withWatchdog(run: Promise<BackendRunOutcome>, ms: number, release: Release): Promise<RunResult> {
   let timer: NodeJS.Timeout | undefined;
-  run.then(release, release);
+  run.then(
+    (outcome) => release(outcome.workerReady),
+    () => release(),
+  );
   try {
-    return await Promise.race([
+    const outcome = await Promise.race([
       run,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(problems.unavailable(`the executor did not finish the run within ${ms} ms`, 5)), ms);
       }),
     ]);
+    return outcome.result;
   } finally {
     clearTimeout(timer);
   }

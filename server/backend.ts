@@ -22,13 +22,24 @@ export interface BackendRunRequest {
   signal?: AbortSignal;
 }
 
+/** A finished run, and when the worker it used can take the next one. */
+export interface BackendRunOutcome {
+  result: RunResult;
+  /**
+   * Settles when the worker is ready again: at once after a normal run, after its replacement when
+   * the run was killed (time, memory, crash). The server keeps the slot, charged to the client whose
+   * run it was, until then, so a replacement is not waited out by the next client's run.
+   */
+  workerReady?: Promise<unknown>;
+}
+
 export interface RunBackend {
   /** Workers that run at once (the gate admits this many). */
   readonly concurrency: number;
   /** True once the pool is warm and can take runs without paying start-up on the request path. */
   ready(): boolean;
   /** Runs one script in a fresh realm. Never rejects for anything the guest did: that is a result. */
-  run(request: BackendRunRequest): Promise<RunResult>;
+  run(request: BackendRunRequest): Promise<BackendRunOutcome>;
   /** Frees the workers (after in-flight runs end). */
   close(): Promise<void>;
 }

@@ -1,19 +1,23 @@
-// The run backend over the executor's pool-backed one-shot runs (executor/executor.ts `Runner`: a
-// fresh realm per run from warm workers), with modules served through MemoryHooks.
+// The run backend over the executor's one-shot runs (executor/executor.ts `Runner`: a fresh realm per
+// run from a warm worker), with modules served through MemoryHooks.
+//
+// One single-worker Runner per worker rather than one Runner of N: the server then knows which worker
+// a run used and when that worker is ready again. After a run killed at a limit the worker is being
+// replaced; the server keeps that slot (charged to the client whose run it was) until the replacement
+// is ready, instead of admitting the next run to wait inside the executor's queue, where it would
+// take whichever worker frees first and could leave other clients' short runs behind a killed one.
 import type { Finding } from '../analyzer/types.js';
 import { Runner } from '../executor/executor.js';
 import { MemoryHooks } from '../executor/hooks/index.js';
 import { ERROR_CODES, type ModuleHooks, type RunResult } from '../executor/types.js';
 import type { Policy } from '../policy/index.js';
-import type { BackendRunRequest, RunBackend } from './backend.js';
+import type { BackendRunOutcome, BackendRunRequest, RunBackend } from './backend.js';
 
 export interface ExecutorBackendOptions {
   /** Pool size: runs executing at once. */
   workers: number;
-  /** The policy the pool is built for (its memory limit picks the first pool's heap size). */
+  /** The policy the pool is built for (its memory limit picks the workers' heap size). */
   policy: Policy;
-  /** Runs that may wait inside the executor (the server's own gate keeps this near zero). */
-  maxQueue?: number;
 }
 
 /** A backend over the executor's Runner. */
@@ -23,54 +27,77 @@ export function createExecutorBackend(options: ExecutorBackendOptions): RunBacke
 
 class ExecutorBackend implements RunBackend {
   readonly concurrency: number;
-  readonly #runner: Runner;
-  #ready = false;
+  readonly #runners: Runner[];
+  /** Runners whose worker is ready and not running anything. */
+  readonly #idle: Runner[] = [];
+  readonly #waiting: ((runner: Runner) => void)[] = [];
+  #warmed = false;
   #closed = false;
 
   constructor(options: ExecutorBackendOptions) {
     this.concurrency = options.workers;
-    this.#runner = new Runner({ policy: options.policy, size: options.workers, maxQueue: options.maxQueue ?? 1000 });
-    this.#runner.warm().then(
-      () => (this.#ready = true),
+    this.#runners = Array.from({ length: options.workers }, () => new Runner({ policy: options.policy, size: 1, maxQueue: 1000 }));
+    Promise.all(this.#runners.map((runner) => this.#whenReady(runner))).then(
+      () => (this.#warmed = true),
       () => undefined,
     );
   }
 
   ready(): boolean {
-    return this.#ready && !this.#closed;
+    return this.#warmed && !this.#closed;
   }
 
-  async run(request: BackendRunRequest): Promise<RunResult> {
+  async run(request: BackendRunRequest): Promise<BackendRunOutcome> {
     const started = performance.now();
     let hooks: MemoryHooks | undefined;
     if (request.modules !== undefined && Object.keys(request.modules).length > 0) {
       try {
         hooks = new MemoryHooks({ ...request.modules });
       } catch (error) {
-        return badRequest((error as Error).message, started);
+        return { result: badRequest((error as Error).message, started) };
       }
     }
     const entry = request.input === undefined ? null : inputPrefix(request.source, request.input.value);
+    const runner = await this.#take();
     let result: RunResult;
     try {
-      result = await this.#runner.run(entry?.source ?? request.source, {
+      result = await runner.run(entry?.source ?? request.source, {
         policy: request.policy,
         limits: request.limits,
         filename: entryFilename(request),
         ...(hooks !== undefined ? { hooks: hooks as ModuleHooks } : {}),
       });
     } catch (error) {
+      const workerReady = this.#whenReady(runner);
       const code = (error as { code?: unknown }).code;
-      if (code === ERROR_CODES.BAD_REQUEST || code === ERROR_CODES.BAD_POLICY) return badRequest((error as Error).message, started, code);
+      if (code === ERROR_CODES.BAD_REQUEST || code === ERROR_CODES.BAD_POLICY) return { result: badRequest((error as Error).message, started, code), workerReady };
       throw error;
     }
-    if (entry === null) return result;
-    return { ...result, findings: entry.fixFindings(result.findings, new Set(hooks?.locations ?? [])) };
+    const workerReady = this.#whenReady(runner);
+    if (entry !== null) result = { ...result, findings: entry.fixFindings(result.findings, new Set(hooks?.locations ?? [])) };
+    return { result, workerReady };
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#runner.close();
+    await Promise.all(this.#runners.map((runner) => runner.close()));
+  }
+
+  /** An idle runner (the gate admits no more runs than there are, so waiting here is brief). */
+  #take(): Promise<Runner> {
+    const runner = this.#idle.shift();
+    if (runner !== undefined) return Promise.resolve(runner);
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Resolves when the runner's worker is ready again, and puts it back in the idle list. */
+  #whenReady(runner: Runner): Promise<void> {
+    return runner.warm().then(() => {
+      if (this.#closed) return;
+      const waiter = this.#waiting.shift();
+      if (waiter !== undefined) waiter(runner);
+      else this.#idle.push(runner);
+    });
   }
 }
 

@@ -28,14 +28,19 @@ export class GateError extends Error {
 
 interface Waiter {
   client: string;
-  grant: (release: () => void) => void;
+  grant: (release: Release) => void;
   timer: NodeJS.Timeout | null;
   onAbort: (() => void) | null;
   signal: AbortSignal | undefined;
 }
 
+/** Gives a slot back, optionally once the worker it used is ready again. */
+export type Release = (workerReady?: Promise<unknown>) => void;
+
 export interface RunGateOptions {
   concurrency: number;
+  /** Longest a slot stays held waiting for its worker to be ready again (default 30 s). */
+  maxHoldMs?: number;
   queue: number;
   /** Most runs one client may have waiting (default: half the queue, at least 1). */
   queuePerClient?: number;
@@ -49,6 +54,7 @@ export class RunGate {
   readonly queueLimit: number;
   readonly queuePerClient: number;
   readonly queueTimeoutMs: number;
+  readonly maxHoldMs: number;
   #active = 0;
   /** Waiters in arrival order. */
   readonly #waiting: Waiter[] = [];
@@ -65,6 +71,7 @@ export class RunGate {
     this.queueLimit = Math.max(0, options.queue);
     this.queuePerClient = Math.max(1, options.queuePerClient ?? Math.ceil(this.queueLimit / 2));
     this.queueTimeoutMs = options.queueTimeoutMs;
+    this.maxHoldMs = options.maxHoldMs ?? 30_000;
   }
 
   get active(): number {
@@ -83,8 +90,12 @@ export class RunGate {
     return Math.max(1, Math.ceil(((ahead / this.concurrency) * this.#averageMs) / 1000));
   }
 
-  /** Waits for a slot. Resolves with the function that gives it back (call it exactly once). */
-  acquire(signal?: AbortSignal, client: string = ANONYMOUS): Promise<() => void> {
+  /**
+   * Waits for a slot. Resolves with the function that gives it back: call it once, with the promise
+   * of the worker being ready again when there is one (the slot stays held, and charged to this
+   * client, until it settles, at most `maxHoldMs`).
+   */
+  acquire(signal?: AbortSignal, client: string = ANONYMOUS): Promise<Release> {
     if (this.#closed) return Promise.reject(new GateError('closed', 5, 'the server is shutting down'));
     if (signal?.aborted) return Promise.reject(new GateError('aborted', 1, 'the client went away'));
     if (this.#active < this.concurrency && this.#waiting.length === 0) {
@@ -103,7 +114,6 @@ export class RunGate {
         this.#remove(waiter);
         reject(new GateError('timeout', this.retryAfter(), `no worker became free within ${this.queueTimeoutMs} ms`));
       }, this.queueTimeoutMs);
-      waiter.timer.unref();
       if (signal !== undefined) {
         waiter.onAbort = () => {
           this.#remove(waiter);
@@ -128,14 +138,11 @@ export class RunGate {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  #releaser(client: string): () => void {
+  #releaser(client: string): Release {
     bump(this.#held, client, 1);
     const started = performance.now();
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      bump(this.#held, client, -1);
+    const giveBack = () => {
       this.#averageMs = this.#averageMs * 0.8 + (performance.now() - started) * 0.2;
       const next = this.#next();
       if (next !== undefined) {
@@ -145,6 +152,25 @@ export class RunGate {
       }
       this.#active--;
       this.#maybeDrained();
+    };
+    return (workerReady?: Promise<unknown>) => {
+      if (released) return;
+      released = true;
+      if (workerReady === undefined) {
+        bump(this.#held, client, -1);
+        giveBack();
+        return;
+      }
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        bump(this.#held, client, -1);
+        giveBack();
+      };
+      const timer = setTimeout(settle, this.maxHoldMs);
+      workerReady.then(settle, settle);
     };
   }
 

@@ -2,7 +2,7 @@
 // backend that stands in for the worker pool where a test is about admission, draining or the HTTP
 // layer (it never pretends to sandbox anything; the real executor is tested in run.test.ts).
 import type { RunResult } from '../../executor/types.js';
-import type { BackendRunRequest, RunBackend } from '../../server/backend.js';
+import type { BackendRunOutcome, BackendRunRequest, RunBackend } from '../../server/backend.js';
 import { createServer, type AirlockServer, type CreateServerOptions } from '../../server/app.js';
 import { resolveServerConfig, type ServerConfigInput, type SettingsOverrides } from '../../server/config.js';
 
@@ -77,12 +77,15 @@ export class ScriptedBackend implements RunBackend {
     return this.isReady && !this.closed;
   }
 
-  async run(request: BackendRunRequest): Promise<RunResult> {
+  /** Set to make the next outcomes carry this `workerReady` promise. */
+  workerReady: Promise<unknown> | undefined;
+
+  async run(request: BackendRunRequest): Promise<BackendRunOutcome> {
     this.requests.push(request);
     this.running++;
     try {
       await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      return {
+      const result: RunResult = {
         status: 'ok',
         value: 'done',
         stdout: '',
@@ -92,6 +95,7 @@ export class ScriptedBackend implements RunBackend {
         durationMs: this.delayMs,
         ...this.result,
       };
+      return this.workerReady === undefined ? { result } : { result, workerReady: this.workerReady };
     } finally {
       this.running--;
     }

@@ -190,6 +190,36 @@ describe('run gate', () => {
     assert.equal(gate.active, 0);
   });
 
+  it('keeps a slot, charged to its client, until the worker it used is ready again', async () => {
+    const gate = new RunGate({ concurrency: 2, queue: 10, queueTimeoutMs: 5000 });
+    let workerBack!: () => void;
+    const replaced = new Promise<void>((resolve) => (workerBack = resolve));
+    const hostile = await gate.acquire(undefined, 'hostile');
+    const benign = await gate.acquire(undefined, 'benign');
+    const order: string[] = [];
+    const nextHostile = gate.acquire(undefined, 'hostile').then((release) => (order.push('hostile'), release));
+    const nextBenign = gate.acquire(undefined, 'benign').then((release) => (order.push('benign'), release));
+    hostile(replaced); // killed at its limit: the worker is being replaced
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(gate.active, 2, 'the slot is still held while the worker is replaced');
+    assert.deepEqual(order, []);
+    benign();
+    (await nextBenign)();
+    assert.deepEqual(order, ['benign'], 'the benign client goes first: the hostile one still holds its slot');
+    workerBack();
+    (await nextHostile)();
+    assert.equal(gate.active, 0);
+  });
+
+  it('gives a held slot back after maxHoldMs if the worker never reports ready', async () => {
+    const gate = new RunGate({ concurrency: 1, queue: 1, queueTimeoutMs: 5000, maxHoldMs: 30 });
+    const release = await gate.acquire();
+    release(new Promise(() => {}));
+    const next = await gate.acquire();
+    next();
+    assert.equal(gate.active, 0);
+  });
+
   it('caps the runs one client may have waiting', async () => {
     const gate = new RunGate({ concurrency: 1, queue: 4, queueTimeoutMs: 5000 });
     const release = await gate.acquire(undefined, 'a');
