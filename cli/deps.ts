@@ -413,6 +413,7 @@ const RULE_STAGE: ReadonlyMap<string, AttackStage> = new Map([
       'env-read-secret',
       'registry-publish',
       'clipboard-or-input-capture',
+      'browser-data-theft',
       'no-module-loader-tampering',
       'no-global-tampering',
     ] as const
