@@ -391,19 +391,24 @@ export function reflectCall(context: RuleContext, node: Node): ReflectCall | nul
 function computeReflectCall(context: RuleContext, node: Node): ReflectCall | null {
   const call = node as AnyNode;
   if (!isCall(call)) return null;
-  const callee = unwrap(call.callee) as AnyNode;
+  let callee = unwrap(call.callee) as AnyNode;
+  // `(0, Reflect.get)(o, k)`.
+  for (let hops = 0; hops < 8 && callee.type === 'SequenceExpression'; hops++) callee = unwrap(callee.expressions[callee.expressions.length - 1]) as AnyNode;
   if (isMember(callee)) {
-    if (matchMemberKey(context, callee, REFLECT_METHOD_NAMES) === null) return null;
+    const method = matchMemberKey(context, callee, REFLECT_METHOD_NAMES);
+    if (method === null) return null;
     // `o.__defineGetter__(k, f)` acts on `o` itself.
-    const accessor = matchMemberKey(context, callee, ACCESSOR_NAMES);
+    const accessor = ACCESSOR_METHODS.has(method) ? method : null;
     if (accessor !== null) {
       return { op: ACCESSOR_METHODS.get(accessor)!, target: callee.object, key: call.arguments[0], rest: call.arguments.slice(1), via: 'direct', name: accessor };
     }
+    // `map.get(k)`, `fn.call(x)`: skip receivers that cannot be Reflect/Object or an alias of their methods.
+    if (!plausibleReflectReceiver(context, callee.object, method === 'call' || method === 'apply', 0)) return null;
   } else if (callee.type === 'Identifier') {
     const binding = context.resolve(callee as never);
     if (binding === undefined) return null;
     if (binding !== null && binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return null;
-  } else return null;
+  } else if (callee.type !== 'ConditionalExpression' && callee.type !== 'LogicalExpression' && !isCall(callee)) return null;
 
   const target = context.callTarget(call);
   let op: ReflectOp | undefined;
@@ -437,6 +442,37 @@ function computeReflectCall(context: RuleContext, node: Node): ReflectCall | nul
     via: target.via,
     name,
   };
+}
+
+const REFLECT_OWNERS: ReadonlySet<string> = new Set(['Reflect', 'Object']);
+
+/**
+ * Whether `receiver` may be `Reflect`/`Object` (or, for `.call`/`.apply`, one of their methods),
+ * judged by shape only: the name itself, a member named so, or an alias bound from an expression.
+ */
+function plausibleReflectReceiver(context: RuleContext, receiver: Node, invoked: boolean, depth: number): boolean {
+  const inner = unwrap(receiver) as AnyNode;
+  if (depth > 2) return true;
+  if (inner.type === 'Identifier') {
+    const binding = context.resolve(inner as never);
+    if (binding === undefined) return false;
+    if (binding === null) return REFLECT_OWNERS.has(inner.name);
+    if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return false;
+    if (binding.path.length > 0) return true;
+    const init = binding.init === null ? null : (unwrap(binding.init) as AnyNode);
+    return init !== null && (init.type === 'Identifier' || isMember(init) || init.type === 'SequenceExpression' || init.type === 'ConditionalExpression' || init.type === 'LogicalExpression' || init.type === 'CallExpression');
+  }
+  if (isMember(inner)) {
+    if (invoked) {
+      // `Reflect.get.call(...)`, `Object.prototype.__defineGetter__.call(...)`, `Reflect.apply.call(...)`.
+      const method = matchMemberKey(context, inner, REFLECT_METHOD_NAMES);
+      if (method === null) return false;
+      return ACCESSOR_METHODS.has(method) || plausibleReflectReceiver(context, inner.object, false, depth + 1);
+    }
+    if (inner.computed) return true;
+    return matchMemberKey(context, inner, REFLECT_OWNERS) !== null;
+  }
+  return inner.type === 'SequenceExpression' || inner.type === 'ConditionalExpression' || inner.type === 'LogicalExpression';
 }
 
 const ACCESSOR_NAMES: ReadonlySet<string> = new Set(ACCESSOR_METHODS.keys());
@@ -695,19 +731,74 @@ export function isPolyfillGuarded(context: RuleContext, site: WriteSite): boolea
     const outer = usageParent(context, parent).parent as AnyNode | null;
     if (outer !== null && outer.type === 'LogicalExpression' && (outer.operator === '||' || outer.operator === '??') && context.text(outer.left) === text) return true;
   }
-  let hops = 0;
-  for (let p: AnyNode | null = context.parentOf(statement) as AnyNode | null; p !== null && hops < 12; p = context.parentOf(p) as AnyNode | null, hops++) {
-    if (FUNCTION_TYPES.has(p.type) && p.type !== 'ArrowFunctionExpression') {
-      // `if (!X.k) { X.k = function () {...} }` may sit inside the function that the guard wraps.
-      if (hops > 1) break;
+  const guardText = (test: Node): boolean => {
+    const text = context.text(test);
+    return text.includes(key) && /!|typeof|undefined|null|\bin\b|hasOwn/.test(text);
+  };
+  let child: AnyNode = statement;
+  for (let p: AnyNode | null = context.parentOf(statement) as AnyNode | null, hops = 0; p !== null && hops < 16; child = p, p = context.parentOf(p) as AnyNode | null, hops++) {
+    if (p.type === 'IfStatement' || p.type === 'ConditionalExpression') {
+      if (p.test !== child && guardText(p.test)) return true;
+    } else if (p.type === 'LogicalExpression' && p.operator === '&&' && p.right === child && guardText(p.left)) return true;
+    // `if (typeof globalThis !== 'undefined') return globalThis;` before the write.
+    const body: AnyNode[] | null = p.type === 'BlockStatement' || p.type === 'Program' ? p.body : p.type === 'SwitchCase' ? p.consequent : null;
+    if (body !== null) {
+      const index = body.indexOf(child);
+      for (let i = 0; i < index; i++) {
+        const earlier = body[i]!;
+        if (earlier.type === 'IfStatement' && exits(earlier.consequent) && guardText(earlier.test)) return true;
+      }
     }
-    if (p.type === 'IfStatement' || p.type === 'ConditionalExpression' || (p.type === 'LogicalExpression' && p.operator === '&&')) {
-      const test = p.type === 'LogicalExpression' ? p.left : p.test;
-      const text = context.text(test);
-      if (text.includes(key) && /!|typeof|undefined|null|\bin\b|hasOwn/.test(text)) return true;
+    if (FUNCTION_TYPES.has(p.type)) break;
+  }
+  return isTemporary(context, site, key);
+}
+
+function exits(node: AnyNode): boolean {
+  if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement') return true;
+  if (node.type === 'BlockStatement' && node.body.length > 0) return exits(node.body[node.body.length - 1]);
+  return false;
+}
+
+/**
+ * A definition removed again by the same code: the `globalThis` polyfill defines a getter on
+ * Object.prototype and deletes it on first use (`delete Object.prototype.globalThis`).
+ */
+function isTemporary(context: RuleContext, site: WriteSite, key: string): boolean {
+  if (site.object === null) return false;
+  const objectText = context.text(site.object);
+  if (site.op === 'delete') {
+    // The delete sits inside the descriptor of the definition it undoes.
+    for (let p = context.parentOf(site.node); p !== null; p = context.parentOf(p)) {
+      if (!isCall(p)) continue;
+      for (const outer of writeSites(context, p)) {
+        if (outer.op !== 'delete' && outer.object !== null && outer.keys?.includes(key) && context.text(outer.object) === objectText) return true;
+      }
+    }
+    return false;
+  }
+  let scope: Node | null = null;
+  for (let p = context.parentOf(site.node); p !== null; p = context.parentOf(p)) {
+    if (FUNCTION_TYPES.has(p.type) || p.type === 'Program') {
+      scope = p;
+      break;
     }
   }
-  return false;
+  if (scope === null) return false;
+  let found = false;
+  let budget = 5000;
+  walk(scope, {
+    enter(node) {
+      if (found || --budget < 0) return false;
+      const n = node as AnyNode;
+      if (n.type === 'UnaryExpression' && n.operator === 'delete') {
+        const target = unwrap(n.argument) as AnyNode;
+        if (isMember(target) && context.text(target.object) === objectText && matchMemberKey(context, target, new Set([key])) !== null) found = true;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Network sinks a wrapper may forward data to (host paths, called or constructed). */

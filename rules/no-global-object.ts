@@ -8,9 +8,10 @@
 // read a type string and are allowed. Building the function in `Function('return this')` is
 // no-function-constructor's finding; calling it to get the global object is this rule's.
 import { defineRule } from '../analyzer/rule-api.js';
+import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
 import { GLOBAL_OBJECT_NAMES } from '../analyzer/evaluate.js';
-import { abbreviate, isTypeofOperand } from './_sandbox.js';
+import { abbreviate, isTypeofOperand, matchMemberKey, unwrap } from './_sandbox.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -29,6 +30,7 @@ export default defineRule({
   },
   create(context) {
     const call = (node: AnyNode): void => {
+      if (!mayYieldGlobal(context, node)) return;
       if (!context.ownValues(node).has('globalThis')) return;
       context.report({ node, messageId: 'result', data: { text: abbreviate(context.text(node)) } });
     };
@@ -48,6 +50,35 @@ export default defineRule({
     };
   },
 });
+
+const INVOKE_KEYS: ReadonlySet<string> = new Set(['call', 'apply', 'bind', 'eval']);
+
+/**
+ * A cheap shape test before asking the evaluator: only calls of a constructed function
+ * (`Function(...)()`), of `.call`/`.apply`, of an alias bound from an expression, or of `eval`
+ * can evaluate to the global object.
+ */
+function mayYieldGlobal(context: RuleContext<string>, node: AnyNode): boolean {
+  const callee = unwrap(node.callee) as AnyNode;
+  switch (callee.type) {
+    case 'CallExpression':
+    case 'NewExpression':
+    case 'OptionalCallExpression':
+    case 'SequenceExpression':
+      return true;
+    case 'MemberExpression':
+    case 'OptionalMemberExpression':
+      return matchMemberKey(context, callee, INVOKE_KEYS) !== null;
+    case 'Identifier': {
+      const binding = context.resolve(callee as never);
+      if (binding === null) return callee.name === 'eval';
+      if (binding === undefined) return false;
+      return (binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && binding.init !== null;
+    }
+    default:
+      return false;
+  }
+}
 
 function isTopLevel(context: { parentOf(node: Node): Node | null }, node: Node): boolean {
   for (let p = context.parentOf(node); p !== null; p = context.parentOf(p)) {

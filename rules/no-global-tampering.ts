@@ -140,6 +140,9 @@ function isTamperTarget(path: string): boolean {
     return slash !== -1 && NODE_BUILTIN_MODULES.has(name) && name !== 'module';
   }
   if (!HOST_GLOBALS.has(root)) return false;
+  // `fetch`, `JSON.parse`, `XMLHttpRequest.prototype.send`, `process.stdout.write`: deeper paths are
+  // data hanging off host objects, not the APIs themselves.
+  if (path.split('.').length > 3) return false;
   if (DATA_PROPERTIES.has(path)) return false;
   for (const data of DATA_PROPERTIES) if (path.startsWith(`${data}.`) || path.startsWith(`${data}[`)) return false;
   const dot = path.lastIndexOf('.');

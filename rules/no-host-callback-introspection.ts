@@ -25,6 +25,7 @@ import {
   memberBase,
   unwrap,
   usageParent,
+  thisOwner,
   FUNCTION_TYPES,
 } from './_sandbox.js';
 
@@ -79,6 +80,7 @@ export default defineRule({
       prototype: '`{{text}}` walks the prototype of `{{param}}`, which {{where}} receives from its caller; from a host object that reaches host intrinsics.',
       callSite: '`{{text}}` asks a CallSite for its frame\'s value inside Error.prepareStackTrace; host frames hand out host objects.',
       callParam: '`{{text}}` calls a value that {{where}} receives from its caller; host code may pass its own functions there.',
+      hostThis: '`{{text}}` reads the `this` that {{where}} is called with: the host\'s own inspection context (CVE-2023-32313 read proxy handlers through `this.seen`).',
     },
   },
   create(context) {
@@ -138,6 +140,14 @@ export default defineRule({
       return undefined;
     };
     const member = (node: AnyNode): void => {
+      if (unwrap(node.object).type === 'ThisExpression') {
+        // `stylize() { this.seen }`: util.inspect calls stylize with its own context as `this`.
+        const owner = thisOwner(context, node);
+        if (owner !== null && kindOf(owner) === STYLIZE) {
+          context.report({ node, messageId: 'hostThis', data: { text: abbreviate(context.text(node)), where: STYLIZE } });
+          return;
+        }
+      }
       if (matchMemberKey(context, node, CONSTRUCTOR) !== null) {
         if (isInertUse(context, node)) return;
         const object = unwrap(node.object) as AnyNode;
@@ -269,6 +279,7 @@ function classifyProperty(context: RuleContext<string>, property: AnyNode): stri
   } else {
     if (matchPropertyKey(context, property, COERCION_KEYS) !== null) return 'a toString/valueOf/toJSON hook';
     if (matchPropertyKey(context, property, PREPARE) !== null) return 'Error.prepareStackTrace';
+    if (matchPropertyKey(context, property, STYLIZE_KEY) !== null) return STYLIZE;
   }
   const container = context.parentOf(property) as AnyNode | null;
   if (container === null || container.type !== 'ObjectExpression') return null;
@@ -280,6 +291,8 @@ function classifyProperty(context: RuleContext<string>, property: AnyNode): stri
   return null;
 }
 const GET_ONLY: ReadonlySet<string> = new Set(['get']);
+const STYLIZE = 'an inspect stylize callback';
+const STYLIZE_KEY: ReadonlySet<string> = new Set(['stylize']);
 
 function symbolHook(context: RuleContext<string>, key: Node): string | null {
   const inner = unwrap(key) as AnyNode;

@@ -76,6 +76,7 @@ function checkSite(context: RuleContext<string>, site: WriteSite): void {
     target = path;
     break;
   }
+  if (target === null && site.object !== null && site.op !== 'setPrototype') target = intrinsicOwner(context, site.object);
   if (target !== null) {
     if (isPolyfillGuarded(context, site)) {
       const strict = context.profile === 'strict';
@@ -88,7 +89,10 @@ function checkSite(context: RuleContext<string>, site: WriteSite): void {
       return;
     }
     const { object, key } = splitTarget(target, site);
-    context.report({ node: site.node, messageId: 'mutate', data: { text, target: object, verb: verbOf(site), how: howOf(site, key) } });
+    // Outside strict, stubbing a static helper (`Date.now = ...` in a test) is a warning; prototypes,
+    // Object and Function stay errors.
+    const severity = context.profile !== 'strict' && isStaticHelper(object) ? 'warn' : undefined;
+    context.report({ node: site.node, messageId: 'mutate', data: { text, target: object, verb: verbOf(site), how: howOf(site, key) }, ...(severity ? { severity } : {}) });
     return;
   }
   // `x.constructor.prototype.k = v`, `x.__proto__.k = v` on values the analysis cannot name.
@@ -132,14 +136,43 @@ function howOf(site: WriteSite, key: string | null): string {
   return parts.join('');
 }
 
-/** `a.constructor.prototype` → 'constructor.prototype'; `a.__proto__` → '__proto__'; else null. */
+/**
+ * `a.constructor.prototype` or `a.__proto__` on a value the analysis cannot name, or null.
+ * `this.constructor.prototype` in class-like code is the object's own class and is not reported.
+ */
 function indirectPrototype(context: RuleContext<string>, object: Node): string | null {
   const inner = unwrap(object) as AnyNode;
   if (!isMember(inner)) return null;
-  if (matchMemberKey(context, inner, PROTO) !== null) return `${abbreviate(context.text(inner), 40)}`;
+  if (matchMemberKey(context, inner, PROTO) !== null) {
+    return unwrap(inner.object).type === 'ThisExpression' ? null : abbreviate(context.text(inner), 40);
+  }
   if (matchMemberKey(context, inner, PROTOTYPE) !== null) {
     const owner = unwrap(inner.object) as AnyNode;
-    if (isMember(owner) && matchMemberKey(context, owner, CONSTRUCTOR) !== null) return abbreviate(context.text(inner), 40);
+    if (isMember(owner) && matchMemberKey(context, owner, CONSTRUCTOR) !== null && unwrap(owner.object).type !== 'ThisExpression') {
+      return abbreviate(context.text(inner), 40);
+    }
   }
   return null;
+}
+
+/**
+ * `Object[Symbol.hasInstance].call = f`: a member chain that starts at a built-in and continues
+ * through keys the analysis cannot fold. Returns the built-in it starts from, or null.
+ */
+function intrinsicOwner(context: RuleContext<string>, object: Node): string | null {
+  let current = unwrap(object) as AnyNode;
+  for (let hops = 0; hops < 6 && isMember(current); hops++) {
+    const inner = unwrap(current.object) as AnyNode;
+    for (const v of context.values(inner)) {
+      if (v.startsWith('<') || v === '?') continue;
+      if (INTRINSIC_CONSTRUCTORS.has(pathRoot(v)) && !OWNED_ELSEWHERE.has(v)) return `${v}[?]`;
+    }
+    current = inner;
+  }
+  return null;
+}
+
+/** Static members of built-in constructors other than Object and Function (`Date.now`, `Promise.resolve`). */
+function isStaticHelper(object: string): boolean {
+  return !object.includes('.') && !object.includes('[') && object !== 'Object' && object !== 'Function';
 }

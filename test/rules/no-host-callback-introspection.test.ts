@@ -16,10 +16,20 @@ ruleTester(rule, {
     'items.map((x) => x.constructor.constructor);',
     // Methods named like traps on objects that are not proxy handlers.
     'const api = { get(url) { return url.constructor; }, apply(a) { return a.constructor; } };',
+    // A stylize option that does not touch its `this`.
+    'const theme = { stylize(text, style) { return colors[style](text); } };',
     // Getters that call their own helpers.
     'const o = { get total() { return sum(this.items); }, toString() { return format(this); } };',
   ],
   invalid: [
+    {
+      name: 'CVE-2023-32313: inspect context read through a stylize callback',
+      code: [
+        "const obj = { subarray: Buffer.prototype.inspect, slice: Buffer.prototype.slice, hexSlice: () => '' };",
+        'obj.slice(20, { showHidden: true, showProxy: true, stylize(a) { const h = this.seen?.[1]; if (h) leak = h; return a; } });',
+      ].join('\n'),
+      errors: [{ messageId: 'hostThis', line: 2, column: 75 }],
+    },
     {
       name: 'CVE-2023-32314: proxy apply trap receives the host argument list',
       code: [

@@ -1,5 +1,8 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import rule from '../../rules/no-intrinsic-mutation.js';
 import { ruleTester } from '../rule-tester.js';
+import { analyze } from '../../analyzer/engine.js';
 
 ruleTester(rule, {
   valid: [
@@ -21,6 +24,10 @@ ruleTester(rule, {
     // Reads, strings and comments.
     'const map = Array.prototype.map; const s = "Array.prototype.x = 1"; // Object.prototype.y = 2',
     'const x = Array.prototype.slice.call(arguments);',
+    // Calls produce new objects; writing to them is not a built-in mutation.
+    'Array.from(x)[0] = 1; Object.keys(o).foo = 2;',
+    // A constructor function extending its own prototype through this.constructor.
+    'function Request() { for (const fn of keys) { this.constructor.prototype[fn] = Base.prototype[fn]; } }',
   ],
   invalid: [
     { code: 'Array.prototype.last = function () { return this[this.length - 1]; };', errors: [{ messageId: 'mutate', column: 1, message: '`Array.prototype` (its `last`)' }] },
@@ -84,6 +91,41 @@ ruleTester(rule, {
     { code: 'String.prototype.trimStart = String.prototype.trimStart || function () {};', errors: [{ messageId: 'polyfill', column: 1 }] },
     { code: 'Array.prototype.flat ??= function () {};', errors: [{ messageId: 'polyfill', column: 1 }] },
     { code: 'Array.prototype.x = 1;', profile: 'recommended', errors: [{ messageId: 'mutate', severity: 'error' }] },
+    {
+      name: 'vm2: a built-in reached through a symbol key',
+      code: 'Object[Symbol.hasInstance].call = () => true;',
+      errors: [{ messageId: 'mutate', column: 1 }],
+    },
+    {
+      name: 'the globalThis polyfill that removes itself',
+      code: [
+        'function getGlobal() {',
+        "  if (typeof globalThis !== 'undefined') return globalThis;",
+        "  Object.defineProperty(Object.prototype, 'globalThis', {",
+        '    get() { delete Object.prototype.globalThis; return (this.globalThis = this); },',
+        '    configurable: true,',
+        '  });',
+        '}',
+      ].join('\n'),
+      errors: [
+        { messageId: 'polyfill', line: 3, column: 3 },
+        { messageId: 'polyfill', line: 4, column: 13 },
+      ],
+    },
     { code: '(Array.prototype as any).x = 1;', filename: 'a.ts', errors: [{ messageId: 'mutate', column: 1 }] },
   ],
+});
+
+describe('no-intrinsic-mutation severities by profile', () => {
+  const severities = (code: string, profile: 'strict' | 'audit' | 'recommended') =>
+    analyze(code, { filename: 'x.js', policy: { profile } }).findings.filter((f) => f.ruleId === 'no-intrinsic-mutation').map((f) => f.severity);
+  it('keeps prototype writes errors everywhere', () => {
+    for (const profile of ['strict', 'audit', 'recommended'] as const) assert.deepEqual(severities('Array.prototype.x = 1;', profile), ['error']);
+  });
+  it('lowers guarded polyfills and stubbed static helpers to warnings outside strict', () => {
+    assert.deepEqual(severities('if (!Array.prototype.at) Array.prototype.at = f;', 'audit'), ['warn']);
+    assert.deepEqual(severities('Date.now = () => 0;', 'audit'), ['warn']);
+    assert.deepEqual(severities('Date.now = () => 0;', 'strict'), ['error']);
+    assert.deepEqual(severities('Object.create = f;', 'audit'), ['error']);
+  });
 });

@@ -19,6 +19,8 @@ ruleTester(rule, {
     'obj.proto = 1; obj.__protoCount = 2; obj._proto_ = 3;',
     'function f(__lookupGetter__) { return __lookupGetter__(1); }',
     'obj[key];',
+    // Feature tests that only compare.
+    'const hasProto = [].__proto__ === Array.prototype;',
   ],
   invalid: [
     { code: 'const hp = obj.__proto__.__proto__;', errors: [{ messageId: 'proto', column: 12, message: 'reads' }] },
