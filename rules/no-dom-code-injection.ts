@@ -30,9 +30,6 @@ const CALL_KEYS: ReadonlySet<string> = new Set([
   'open', 'register', 'append', 'appendChild', 'prepend', 'replaceChildren', 'insertAdjacentText', 'importScripts',
 ]);
 
-const INLINE_HANDLER = /<[a-z][^>]*?[\s/"'\u0000]on[a-z]+\s*=/i;
-const SCRIPT_TAG = /<script[\s>/\u0000]/i;
-const JS_URL_ATTRIBUTE = /(?:href|src|action|formaction|data)\s*=\s*["']?[\s\u0000-\u001f]*(?:javascript|vbscript):/i;
 
 type Verdict = { kind: 'script' | 'handler' | 'jsUrl'; shown: string } | null;
 
@@ -324,14 +321,62 @@ function isJavascriptUrl(text: string): boolean {
 /** Judges an HTML string for script tags, inline handlers and javascript: URLs. */
 function judgeHtml(context: RuleContext, value: Node, allowScript: boolean): Verdict {
   const text = partialString(context, value);
-  if (text === null) return null;
-  if (allowScript && SCRIPT_TAG.test(text)) return { kind: 'script', shown: show(text) };
-  if (INLINE_HANDLER.test(text)) return { kind: 'handler', shown: show(text) };
-  if (JS_URL_ATTRIBUTE.test(text)) {
-    const attr = /(?:href|src|action|formaction|data)\s*=\s*["']?([^"'\s>]*)/i.exec(text.slice(text.search(JS_URL_ATTRIBUTE)));
-    if (attr === null || isJavascriptUrl(attr[1] ?? 'javascript:x')) return { kind: 'jsUrl', shown: show(text) };
-  }
+  if (text === null || !text.includes('<')) return null;
+  const found = scanHtml(text);
+  if (allowScript && found.script) return { kind: 'script', shown: show(text) };
+  if (found.handler) return { kind: 'handler', shown: show(text) };
+  if (found.jsUrl) return { kind: 'jsUrl', shown: show(text) };
   return null;
+}
+
+const HTML_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'src', 'action', 'formaction', 'data', 'xlink:href']);
+
+/**
+ * A small tag and attribute scanner (quotes respected, unknown stretches opaque): does the HTML
+ * open a `<script>`, carry an `on...=` attribute, or a URL attribute with a `javascript:` URL?
+ */
+function scanHtml(text: string): { script: boolean; handler: boolean; jsUrl: boolean } {
+  const found = { script: false, handler: false, jsUrl: false };
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const open = text.indexOf('<', i);
+    if (open === -1 || open + 1 >= n) break;
+    i = open + 1;
+    if (!/[a-zA-Z]/.test(text[i]!)) continue;
+    let name = '';
+    while (i < n && /[\w:-]/.test(text[i]!)) name += text[i++]!;
+    if (name.toLowerCase() === 'script') found.script = true;
+    // Attributes until the tag ends.
+    while (i < n) {
+      while (i < n && /[\s/]/.test(text[i]!)) i++;
+      if (i >= n || text[i] === '>' || text[i] === '<') break;
+      let attribute = '';
+      while (i < n && !/[\s/>=]/.test(text[i]!)) attribute += text[i++]!;
+      while (i < n && /\s/.test(text[i]!)) i++;
+      let attributeValue = '';
+      if (text[i] === '=') {
+        i++;
+        while (i < n && /\s/.test(text[i]!)) i++;
+        const quote = text[i];
+        if (quote === '"' || quote === "'") {
+          const close = text.indexOf(quote, i + 1);
+          attributeValue = text.slice(i + 1, close === -1 ? n : close);
+          i = close === -1 ? n : close + 1;
+        } else {
+          while (i < n && !/[\s>]/.test(text[i]!)) attributeValue += text[i++]!;
+        }
+      }
+      if (attribute === '') {
+        i++;
+        continue;
+      }
+      const lower = attribute.toLowerCase();
+      if (/^on[a-z]+$/.test(lower)) found.handler = true;
+      else if (HTML_URL_ATTRIBUTES.has(lower) && isJavascriptUrl(attributeValue)) found.jsUrl = true;
+    }
+  }
+  return found;
 }
 
 function show(text: string): string {

@@ -27,6 +27,8 @@ ruleTester(rule, {
     "const s = document.createElement('style'); s.textContent = css",
     "el.innerHTML = '<b>' + escape(name) + '</b>'",
     "el.innerHTML = '<a href=\"/home\">home</a>'",
+    "el.innerHTML = '<div data-x=\"a onclick=b\" title=\"x\">'",
+    "el.innerHTML = '<p>online = true, 1 < 2 onload=x</p>'",
     "a.href = 'javascript:void(0)'",
     "a.href = 'javascript:;'",
     "link.href = '/docs/' + page",
