@@ -738,6 +738,12 @@ export class Evaluator {
       current = unwrap(binding.init);
     }
     if (current.type !== 'CallExpression' && current.type !== 'NewExpression' && current.type !== 'OptionalCallExpression') return false;
+    // `Function('return this').bind(x)` returns the same function, bound.
+    const callee = unwrap(current.callee as Node);
+    if (current.type !== 'NewExpression' && (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression')) {
+      const keys = this.memberKeys(callee);
+      if (keys !== null && keys.length === 1 && keys[0] === 'bind') return this.returnsGlobalObject(callee.object);
+    }
     const target = this.callTarget(current);
     if (!target.callee.has('Function') || target.args === null || target.args.length === 0) return false;
     const bodies = this.foldStrings(target.args[target.args.length - 1]!);

@@ -6,7 +6,8 @@
 // (`globalThis[atob(k)]`, `cp[method]`), none of them can, so the access itself is the finding.
 // Enumerating such a value to pick a member by predicate (`Object.entries(globalThis).find(...)`,
 // `for (k in globalThis)`) is the same move. Computed access on ordinary objects and arrays
-// (`obj[key]`, `arr[i]`) is never reported.
+// (`obj[key]`, `arr[i]`) is never reported. In the strict profile function values count as
+// sensitive too (`fn[k]` may be `fn.constructor`, which is Function).
 import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
@@ -23,6 +24,7 @@ const SENSITIVE_ROOT_VALUES: ReadonlySet<string> = new Set([
   'Reflect',
   'Error',
 ]);
+const FUNCTION_VALUES: ReadonlySet<string> = new Set(['<function>', '<async function>', '<generator function>', '<async generator function>', '<class>']);
 const ENUMERATORS: ReadonlySet<string> = new Set([
   'Object.keys',
   'Object.values',
@@ -115,6 +117,8 @@ function sensitive(context: RuleContext<string>, node: Node, enumeration = false
 
 function describeSensitive(context: RuleContext<string>, value: string, enumeration: boolean): string | null {
   if (value === 'globalThis') return 'the global object';
+  // In strict, a function's members include its constructor (Function): `fn[k]` fails closed too.
+  if (FUNCTION_VALUES.has(value)) return context.profile === 'strict' && !enumeration ? 'a function value (its `constructor` is Function)' : null;
   if (SENSITIVE_ROOT_VALUES.has(value)) return `\`${value}\``;
   const root = pathRoot(value);
   if (root === 'process') {

@@ -14,6 +14,8 @@ ruleTester(rule, {
     'module.exports[name] = value;',
     // Enumerating ordinary objects; enumerating process.env is env-enumeration's.
     'Object.keys(obj); Object.entries(config).map(f); Object.keys(process.env);',
+    // Function values fail closed in strict only.
+    { code: 'function handler() {}\nhandler[k];', profile: 'audit' },
     // Shadowed names.
     'function f(globalThis, process) { return globalThis[k] + process[k]; }',
   ],
@@ -47,6 +49,8 @@ ruleTester(rule, {
       code: "const name = ['VM2', 'INTERNAL'].concat(parts).join('_');\nglobalThis[name];",
       errors: [{ messageId: 'computed', line: 2, column: 1 }],
     },
+    { code: 'function probe() {}\nconst c = probe[k];', errors: [{ messageId: 'computed', line: 2, column: 11, message: 'a function value' }] },
+    { code: 'const f = () => 1;\nf[decode(s)][decode(t)];', errors: [{ messageId: 'computed', line: 2, column: 1 }] },
     { code: 'const x = (globalThis as any)[k];', filename: 'a.ts', errors: [{ messageId: 'computed', column: 11 }] },
   ],
 });
