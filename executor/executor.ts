@@ -40,6 +40,8 @@ export interface ExecutorOptions {
 export interface CallOptions {
   /** Names the code in stack traces and findings; its extension picks the language (`.ts`, `.mjs`...). */
   filename?: string;
+  /** JSON data handed to the code as the global `input` (a copy made inside the realm). */
+  input?: unknown;
 }
 
 export interface RunOptions extends ExecutorOptions, CallOptions {}
@@ -112,8 +114,27 @@ function loggerOf(verbose: VerboseOption | undefined): GatewayLogger | null {
   return null;
 }
 
-function runConfig(policy: Policy, entryLocation: string | null): RealmRunConfig {
-  return { allowExit: policy.allowExit, globals: [...policy.globals], externalBytes: policy.limits.memoryMb * MIB, entryLocation };
+function runConfig(policy: Policy, entryLocation: string | null, inputJson: string | undefined): RealmRunConfig {
+  return {
+    allowExit: policy.allowExit,
+    globals: [...policy.globals],
+    externalBytes: policy.limits.memoryMb * MIB,
+    entryLocation,
+    ...(inputJson !== undefined ? { input: inputJson } : {}),
+  };
+}
+
+/** The JSON text of a call's input, or a BAD_REQUEST error when it is not JSON data. */
+function inputJsonOf(input: unknown): string | undefined {
+  if (input === undefined) return undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    throw new ExecutorError(ERROR_CODES.BAD_REQUEST, `input must be JSON data (${(error as Error).message})`);
+  }
+  if (text === undefined) throw new ExecutorError(ERROR_CODES.BAD_REQUEST, 'input must be JSON data');
+  return text;
 }
 
 function airlockError(code: ErrorCode, name: string, message: string): RunError {
@@ -266,6 +287,7 @@ async function runOnSandbox(
   keepRealm: boolean,
   started: number,
   findings: Finding[],
+  inputJson: string | undefined,
 ): Promise<RunResult> {
   const out: Output = { stdout: '', stderr: '' };
   session.beginCall();
@@ -279,7 +301,7 @@ async function runOnSandbox(
     },
   };
   const outcome = await sandbox.run(
-    { entry, config: runConfig(policy, entryLocation), maxOutputBytes: policy.limits.maxOutputBytes, keepRealm, timeoutMs: policy.limits.timeoutMs },
+    { entry, config: runConfig(policy, entryLocation, inputJson), maxOutputBytes: policy.limits.maxOutputBytes, keepRealm, timeoutMs: policy.limits.timeoutMs },
     handlers,
   );
   return finishCall(outcome, policy, started, [...findings, ...session.findings], out);
@@ -316,12 +338,12 @@ export class Executor {
 
   /** r_eval: evaluates an expression; the value is its result. */
   eval(expression: string, options: CallOptions = {}): Promise<RunResult> {
-    return this.#call(codeSpec(expression, options.filename, true));
+    return this.#call(codeSpec(expression, options.filename, true), inputJsonOf(options.input));
   }
 
   /** r_exec: runs statements (script or module, JS or TS); the value is the completion value. */
   exec(code: string, options: CallOptions = {}): Promise<RunResult> {
-    return this.#call(codeSpec(code, options.filename, false));
+    return this.#call(codeSpec(code, options.filename, false), inputJsonOf(options.input));
   }
 
   /** r_execfile: runs a file read through the hooks; its requires resolve next to it. */
@@ -343,7 +365,7 @@ export class Executor {
         return result({ status: 'error', error: airlockError(ERROR_CODES.MODULE_NOT_FOUND, 'ModuleNotFound', `${this.hooks.name} has no file '${path}'`) }, started, [], empty);
       }
       const filename = typeof loaded.filename === 'string' ? loaded.filename : location;
-      return this.#run({ kind: 'code', source: loaded.source, filename, expression: false, location, referrer: location }, started);
+      return this.#run({ kind: 'code', source: loaded.source, filename, expression: false, location, referrer: location }, started, undefined);
     });
   }
 
@@ -369,8 +391,8 @@ export class Executor {
     await this.#sandbox.close();
   }
 
-  #call(spec: CallSpec): Promise<RunResult> {
-    return this.#enqueue(() => this.#run(spec, performance.now()));
+  #call(spec: CallSpec, inputJson?: string): Promise<RunResult> {
+    return this.#enqueue(() => this.#run(spec, performance.now(), inputJson));
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -379,7 +401,7 @@ export class Executor {
     return next;
   }
 
-  async #run(spec: CallSpec, started: number): Promise<RunResult> {
+  async #run(spec: CallSpec, started: number, inputJson: string | undefined): Promise<RunResult> {
     const empty: Output = { stdout: '', stderr: '' };
     if (this.#closed) return result({ status: 'error', error: airlockError(ERROR_CODES.CLOSED, 'Closed', 'the executor was closed') }, started, [], empty);
     const prepared = prepareCall(this.policy, spec, started);
@@ -392,7 +414,7 @@ export class Executor {
       this.#generation = this.#sandbox.generation;
     }
     const entryLocation = registerEntry(this.#session, this.hooks, spec, prepared.entry);
-    return runOnSandbox(this.#sandbox, this.#gateway, this.#session, this.policy, prepared.entry, entryLocation, true, started, prepared.findings);
+    return runOnSandbox(this.#sandbox, this.#gateway, this.#session, this.policy, prepared.entry, entryLocation, true, started, prepared.findings, inputJson);
   }
 }
 
@@ -538,6 +560,7 @@ export class Runner {
     const settings = perRun ? settingsOf(options, this.#settings) : this.#settings;
     const gateway = perRun ? new ImportGateway({ policy: settings.policy, hooks: settings.hooks, logger: settings.logger }) : this.#gateway;
     if (this.#closed) return result({ status: 'error', error: airlockError(ERROR_CODES.CLOSED, 'Closed', 'the runner was closed') }, started, [], empty);
+    const inputJson = inputJsonOf(options.input);
     const spec = codeSpec(source, options.filename ?? 'run.js', false);
     const prepared = prepareCall(settings.policy, spec, started);
     if ('result' in prepared) return prepared.result;
@@ -560,7 +583,7 @@ export class Runner {
     try {
       const session = new GatewaySession();
       const entryLocation = registerEntry(session, settings.hooks, spec, prepared.entry);
-      return await runOnSandbox(sandbox, gateway, session, settings.policy, prepared.entry, entryLocation, false, started, prepared.findings);
+      return await runOnSandbox(sandbox, gateway, session, settings.policy, prepared.entry, entryLocation, false, started, prepared.findings, inputJson);
     } finally {
       pool.release(sandbox);
     }

@@ -30,6 +30,8 @@ export interface RealmRunConfig {
   externalBytes: number;
   /** Where the entry's `require` resolves from (a gateway referrer), or null for the hooks' root. */
   entryLocation: string | null;
+  /** JSON text of the run's `input` global (absent: no such global). */
+  input?: string;
 }
 
 /** What the worker calls on a realm. Arguments and results are primitives or raw realm values. */
@@ -1647,6 +1649,16 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         } catch {}
       }
     }
+    // The run's input, parsed realm-side (a realm object, never a host one).
+    try {
+      if (typeof config.input === 'string') {
+        state.input = apply(JSONC.parse, JSONC, [config.input]);
+        defineProperty(G, 'input', dataDesc(state.input, true, false, true));
+      } else if (state.input !== undefined) {
+        if (ownData(G, 'input') === state.input) deleteProperty(G, 'input');
+        state.input = undefined;
+      }
+    } catch {}
     // The entry's `require` resolves from the entry's location (execFile) or the hooks' root.
     const entry = typeof config.entryLocation === 'string' ? config.entryLocation : null;
     try {
