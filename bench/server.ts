@@ -15,6 +15,9 @@ const BASELINE = Number(process.env.BENCH_BASELINE ?? 8);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const QUEUE = Number(process.env.BENCH_QUEUE ?? 32);
 const HEAP_GROWTH_LIMIT_MB = Number(process.env.BENCH_HEAP_GROWTH_MB ?? 25);
+/** Per-client rate limit: `off` (default: measure capacity), `default` (the server's), or `perSecond/burst`. */
+const RATE = process.env.BENCH_RATE ?? 'off';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 
 const TOKENS = { analyze: 'bench-analyze-token-0001', benign: 'bench-benign-token-00001', hostile: 'bench-hostile-token-0001' };
 
@@ -34,8 +37,7 @@ async function child(): Promise<void> {
       policies: { bench: { profile: 'strict', limits: { timeoutMs: 500, memoryMb: 64, maxOutputBytes: 64 * 1024 } } },
       defaultPolicy: 'bench',
       tokens: Object.entries(TOKENS).map(([name, token]) => ({ name, token })),
-      // Generous enough that the bench measures the pool; every client still goes through the bucket.
-      server: { rateLimit: { perSecond: 5000, burst: 5000 }, queueTimeoutMs: 15_000 },
+      server: { ...rateLimitSetting(), queueTimeoutMs: 15_000 },
     },
     {},
     { workers: WORKERS, queue: QUEUE },
@@ -58,6 +60,13 @@ async function child(): Promise<void> {
     }
   });
   process.send!({ type: 'listening', url });
+}
+
+function rateLimitSetting(): { rateLimit?: false | { perSecond: number; burst: number } } {
+  if (RATE === 'default') return {};
+  if (RATE === 'off') return { rateLimit: false };
+  const [perSecond, burst] = RATE.split('/').map(Number);
+  return { rateLimit: { perSecond: perSecond!, burst: burst ?? perSecond! } };
 }
 
 // ---- the load generator ------------------------------------------------------------------------
@@ -156,7 +165,9 @@ function row(kind: string, r: AutocannonResult, tally: Map<string, number>): str
 async function main(): Promise<void> {
   const require = createRequire(import.meta.url);
   const autocannon = require('autocannon') as Autocannon;
-  line(`airlock serve under load: ${WORKERS} workers, queue ${QUEUE}, ${DURATION} s mixed phase, Node ${process.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  line(
+    `airlock serve under load: ${WORKERS} workers, queue ${QUEUE}, rate limit ${RATE}, ${DURATION} s mixed phase, Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`,
+  );
   const server = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let serverExit: string | null = null;
   server.on('exit', (code, signal) => (serverExit = `exit ${code ?? signal}`));
@@ -190,19 +201,19 @@ async function main(): Promise<void> {
   const [analyzeResult, benignResult, hostileResult] = await Promise.all([
     autocannon({
       url,
-      connections: 24,
+      connections: CONNECTIONS,
       duration: DURATION,
       requests: [jsonRequest('/v1/analyze', TOKENS.analyze, { code: ANALYZE_CODE }, tallies.analyze)],
     }),
     autocannon({
       url,
-      connections: 8,
+      connections: CONNECTIONS,
       duration: DURATION,
       requests: [jsonRequest('/v1/run', TOKENS.benign, { code: BENIGN_CODE, input: { k: 3 } }, tallies.benign)],
     }),
     autocannon({
       url,
-      connections: 8,
+      connections: CONNECTIONS,
       duration: DURATION,
       timeout: 30,
       requests: HOSTILE_CODES.map((code) => jsonRequest('/v1/run', TOKENS.hostile, { code, policy: 'bench' }, tallies.hostile)),
