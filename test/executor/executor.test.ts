@@ -234,6 +234,13 @@ describe('Runner: a fresh realm per run', () => {
     }
   });
 
+  it('hands JSON input to the run as the global input', async () => {
+    const result = await runner.run('input.items.map((n) => n * 2).concat(input.name.length)', { input: { items: [1, 2], name: 'abc' } });
+    assert.deepEqual(result.value, [2, 4, 3]);
+    assert.equal((await runner.run('typeof input')).value, 'undefined');
+    await assert.rejects(runner.run('1', { input: { big: 1n } }), { code: 'AIRLOCK_BAD_REQUEST' });
+  });
+
   it('serves concurrent runs from the pool', async () => {
     const results = await Promise.all(Array.from({ length: 24 }, (_, i) => runner.run(`${i} * 2`)));
     assert.deepEqual(
