@@ -35,7 +35,10 @@ function loaderState(path: string, viaMember: boolean): string | null {
   if (path === 'require.cache' || path.startsWith('require.cache.')) return 'require.cache';
   if (path === 'require.extensions' || path.startsWith('require.extensions.')) return 'require.extensions';
   if (path === 'module:module') return 'Module';
-  if (path.startsWith('module:module.')) return `Module.${path.slice('module:module.'.length)}`;
+  if (path.startsWith('module:module.')) {
+    const [first, second] = path.slice('module:module.'.length).split('.');
+    return first === 'prototype' && second !== undefined ? `Module.prototype.${second}` : `Module.${first}`;
+  }
   // `module.require = ...`, `process.mainModule.require = ...`, `require.main = ...`.
   if (viaMember && path === 'require') return 'module.require';
   if (viaMember && path === 'module') return 'require.main';
@@ -117,10 +120,11 @@ export default defineRule({
         if (writer === undefined || target.args === null) continue;
         const object = target.args[0];
         if (object === undefined || object.type === 'SpreadElement') return;
-        let state = unwrap(object).type === 'MemberExpression' ? writtenState(unwrap(object)) : stateIn(context.values(object), false);
+        let state: string | null = null;
         let shown = context.text(object);
         const keyNode = writer.keyed ? target.args[1] : undefined;
-        if (state === null && keyNode !== undefined && keyNode.type !== 'SpreadElement') {
+        // The written property first (`defineProperty(Module, '_load', ...)` names Module._load), then the object.
+        if (keyNode !== undefined && keyNode.type !== 'SpreadElement') {
           const keys = context.foldStrings(keyNode);
           if (keys !== null) {
             for (const objectValue of context.values(object)) {
@@ -135,6 +139,10 @@ export default defineRule({
             }
           }
         }
+        const objectState = unwrap(object).type === 'MemberExpression' ? writtenState(unwrap(object)) : stateIn(context.values(object), false);
+        // `defineProperty(Module.prototype, 'require', ...)`: name it by the object, not the generic path.
+        if (state === 'module.require' || state === 'require.main') state = objectState ?? state;
+        state ??= objectState;
         if (state === null) return;
         const messageId = fn === 'Reflect.deleteProperty' ? 'remove' : 'write';
         context.report({ node, messageId, data: { verb: writer.verb, target: abbreviate(shown), state } });
