@@ -1,8 +1,8 @@
 // no-unresolved-sensitive-access: the fail-closed backstop. A computed member access whose key
 // cannot be folded to constants, on a value from which a capability could be picked by name: the
 // global object, `process` and `process.env`, `require`/`module`, a built-in module the policy does
-// not grant (`require('child_process')[k]`), the Function constructors, `Reflect`, `Error` (its
-// stack hooks). Every other rule names what is reached; when the name is computed at run time
+// not grant (`require('child_process')[k]`), the Function constructors, `Function.prototype` and
+// `Object.prototype` (whose `constructor` leads to Function), `Reflect`, `Error` (its stack hooks). Every other rule names what is reached; when the name is computed at run time
 // (`globalThis[atob(k)]`, `cp[method]`), none of them can, so the access itself is the finding.
 // Enumerating such a value to pick a member by predicate (`Object.entries(globalThis).find(...)`,
 // `for (k in globalThis)`) is the same move. Computed access on ordinary objects and arrays
@@ -21,6 +21,7 @@ const SENSITIVE_ROOT_VALUES: ReadonlySet<string> = new Set([
   'GeneratorFunction',
   'AsyncGeneratorFunction',
   'Function.prototype',
+  'Object.prototype',
   'Reflect',
   'Error',
 ]);

@@ -51,6 +51,12 @@ ruleTester(rule, {
     },
     { code: 'function probe() {}\nconst c = probe[k];', errors: [{ messageId: 'computed', line: 2, column: 11, message: 'a function value' }] },
     { code: 'const f = () => 1;\nf[decode(s)][decode(t)];', errors: [{ messageId: 'computed', line: 2, column: 1 }] },
+    {
+      name: 'picking constructor from Object.prototype by predicate',
+      code: "const c = Object.getOwnPropertyNames(Object.getPrototypeOf({})).find((n) => n.startsWith('con'));",
+      errors: [{ messageId: 'enumerate', column: 11 }],
+    },
+    { code: 'const m = Object.prototype[k];', errors: [{ messageId: 'computed', column: 11 }] },
     { code: 'const x = (globalThis as any)[k];', filename: 'a.ts', errors: [{ messageId: 'computed', column: 11 }] },
   ],
 });
