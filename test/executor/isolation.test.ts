@@ -59,7 +59,7 @@ console.log(JSON.stringify(results));
     assert.equal(results.readEtc, 'ERR_ACCESS_DENIED');
     assert.equal(results.readRepoSource, 'ERR_ACCESS_DENIED');
     assert.equal(results.spawn, 'ERR_ACCESS_DENIED');
-    assert.notEqual(results.addon, 'allowed');
+    assert.equal(results.addon, 'ERR_DLOPEN_DISABLED');
     assert.equal(results.readExecutor, 'allowed', 'the child can read what it runs');
     assert.equal(results.env, 0);
   });
