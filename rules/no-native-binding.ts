@@ -23,6 +23,9 @@ const BINDING_PATHS: ReadonlyMap<string, string> = new Map([
 ]);
 const BINDING_KEYS: ReadonlySet<string> = new Set(['binding', '_linkedBinding', 'dlopen', 'value', 'get']);
 
+/** Bindings that only describe values (types, constants, configuration): a warning outside strict. */
+const INFORMATIONAL_BINDINGS: ReadonlySet<string> = new Set(['util', 'types', 'constants', 'config', 'uv', 'errors', 'buffer']);
+
 const HIJACK_VARIABLES: ReadonlySet<string> = new Set(['LD_PRELOAD', 'LD_AUDIT', 'DYLD_INSERT_LIBRARIES']);
 const HIJACK_IN_COMMAND = /\b(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)=/;
 const LOLBIN = /(?:^|[\s"'\\/&|;(])(rundll32|regsvr32|mshta)(?:\.exe)?(?=$|[\s"',;)])/i;
@@ -78,13 +81,16 @@ export default defineRule({
     const reportBinding = (node: Node, name: string): void => {
       if (isTestOnly(context, node)) return;
       let detail = '';
+      let informational = false;
       const parent = context.parentOf(node);
       if (parent !== null && parent.type === 'CallExpression' && parent.callee === node && parent.arguments[0]) {
         const arg = parent.arguments[name === 'process.dlopen' ? 1 : 0];
         const folded = arg && arg.type !== 'SpreadElement' ? context.foldStrings(arg) : null;
         if (folded !== null) detail = ` (${quoteValues(folded)})`;
+        // lodash's `process.binding('util')` type checks: a plain use, not an attack.
+        informational = name === 'process.binding' && folded !== null && folded.every((b) => INFORMATIONAL_BINDINGS.has(b));
       }
-      context.report({ node, messageId: 'binding', data: { text: abbreviate(context.text(node)), name, detail } });
+      context.report({ node, messageId: 'binding', data: { text: abbreviate(context.text(node)), name, detail }, ...(informational && lenient ? { severity: 'warn' as const } : {}) });
     };
 
     function checkMember(node: Node & { object: Node; property: Node; computed: boolean }): void {

@@ -1,5 +1,24 @@
 import rule from '../../rules/no-module-loader-tampering.js';
 import { ruleTester } from '../rule-tester.js';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../analyzer/engine.js';
+import { resolvePolicy } from '../../policy/index.js';
+
+/** Findings under a profile's own defaults (the tester sets severities explicitly, which disables lowering). */
+function underProfile(code: string, profile: 'strict' | 'audit' | 'recommended'): string[] {
+  const report = analyze(code, { filename: 'test.js', policy: resolvePolicy({ profile }), rules: [rule] });
+  return report.findings.filter((f) => f.ruleId === rule.id).map((f) => `${f.messageId}:${f.severity}`);
+}
+
+describe('no-module-loader-tampering severities', () => {
+  it('evicting a cache entry is a warning outside strict; replacing one is an error everywhere', () => {
+    assert.deepEqual(underProfile("delete require.cache[require.resolve('./x')]", 'audit'), ['remove:warn']);
+    assert.deepEqual(underProfile("delete require.cache[require.resolve('./x')]", 'recommended'), ['remove:warn']);
+    assert.deepEqual(underProfile("delete require.cache[require.resolve('./x')]", 'strict'), ['remove:error']);
+    assert.deepEqual(underProfile("require.cache[k].exports = fake", 'audit'), ['write:error']);
+  });
+});
 
 ruleTester(rule, {
   valid: [

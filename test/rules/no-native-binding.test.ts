@@ -17,6 +17,11 @@ describe('no-native-binding severities', () => {
     assert.deepEqual(underProfile("require(require('path').join(__dirname, 'prebuilds', 'x.node'))", 'recommended'), ['nativeConstant:warn']);
     assert.deepEqual(underProfile("require('./build/Release/addon.node')", 'strict'), ['nativeConstant:error']);
   });
+  it("process.binding('util') is a warning outside strict; other bindings stay errors", () => {
+    assert.deepEqual(underProfile("process.binding('util').isDate(x)", 'audit'), ['binding:warn']);
+    assert.deepEqual(underProfile("process.binding('spawn_sync')", 'audit'), ['binding:error']);
+    assert.deepEqual(underProfile("process.binding('util')", 'strict'), ['binding:error']);
+  });
   it('an addon at an absolute or written path stays an error', () => {
     assert.deepEqual(underProfile("require('/tmp/x.node')", 'audit'), ['nativeConstant:error']);
     assert.deepEqual(underProfile("const fs = require('fs'); const p = '/tmp/x.node'; fs.writeFileSync(p, bytes); require(p)", 'audit'), ['nativeWritten:error']);
