@@ -336,7 +336,7 @@ export function constText(value: Const): string | null {
   if (value instanceof ConstBuffer) return value.bytes.toString('utf8');
   if (value instanceof ConstObject) return null;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return constToString(value);
+  if (Array.isArray(value)) return (value as Const[]).map((v) => constText(v) ?? '').join(' ');
   return null;
 }
 
@@ -757,6 +757,7 @@ const PASS_ARGUMENTS: ReadonlySet<string> = new Set([
   'module:buffer.Buffer.from',
   'module:buffer.Buffer.concat',
   'TextDecoder.prototype.decode',
+  'Promise.resolve',
 ]);
 const CALLBACK_METHODS: ReadonlySet<string> = new Set(['map', 'filter', 'reduce', 'then', 'flatMap']);
 

@@ -10,6 +10,7 @@ import type { Node } from '@babel/types';
 import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import { unwrap } from '../analyzer/evaluate.js';
+import type { Const } from '../analyzer/evaluate.js';
 import {
   constText,
   dataUrlPayload,
@@ -206,6 +207,17 @@ function callbackSink(context: RuleContext<MessageId>, node: Node): void {
     for (const path of context.values(inner)) {
       const sink = sinkOfPath(path);
       if (sink === null || sink.kind === 'loader') continue;
+      // `[atob('...')].forEach(eval)`: the receiver's constant items are the payload.
+      const folded = context.fold(callee.object);
+      if (folded !== null && folded.values.length === 1) {
+        const decoders = decodingOperations(folded.decoders);
+        const item = folded.values[0]!;
+        const text = Array.isArray(item) ? constText((item as Const[])[0] ?? '') : constText(item);
+        if (decoders.size > 0 && text !== null) {
+          context.report({ node: inner, messageId: sink.kind === 'shell' ? 'decodedCommand' : 'decodedPayload', data: { sink: sink.name, decoders: describeDecoders(decoders), preview: preview(text) } });
+          return;
+        }
+      }
       reportFlow(context, inner, sink.name, traceFlow(context, callee.object));
       return;
     }

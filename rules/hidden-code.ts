@@ -49,14 +49,18 @@ export default defineRule({
     },
   },
   create(context) {
-    let lineLengths: number[] = [];
     let shortFile = false;
     const reportedLines = new Set<number>();
     const checkCall = (node: Node): void => {
       const loc = node.loc;
       if (!shortFile || loc == null || loc.start.column < FAR_COLUMN) return;
       const line = loc.start.line;
-      if (reportedLines.has(line) || (lineLengths[line - 1] ?? 0) < LONG_LINE) return;
+      if (reportedLines.has(line)) return;
+      const source = context.source;
+      let lineEnd = source.indexOf('\n', node.start!);
+      if (lineEnd === -1) lineEnd = source.length;
+      const lineLength = lineEnd - (node.start! - loc.start.column);
+      if (lineLength < LONG_LINE) return;
       // A long line of dense code is a minified line, not a hiding place.
       const lineText = context.source.slice(node.start! - loc.start.column, node.start!);
       if (statementMarks(lineText) >= 8) return;
@@ -71,16 +75,22 @@ export default defineRule({
       context.report({
         node,
         messageId: 'longLine',
-        data: { call: preview(context.text(node), 50), column: loc.start.column + 1, length: lineLengths[line - 1]! },
+        data: { call: preview(context.text(node), 50), column: loc.start.column + 1, length: lineLength },
       });
     };
     return {
       onSourceText(text: string) {
-        lineLengths = measureLines(text);
+        // Line statistics without materialising the lines.
+        let lines = 0;
         let long = 0;
-        for (const length of lineLengths) if (length > 500) long++;
-        const average = text.length / Math.max(1, lineLengths.length);
-        shortFile = average <= 250 && (long < 2 || long < lineLengths.length * 0.1);
+        for (let start = 0; ; ) {
+          lines++;
+          const end = text.indexOf('\n', start);
+          if ((end === -1 ? text.length : end) - start > 500) long++;
+          if (end === -1) break;
+          start = end + 1;
+        }
+        shortFile = text.length / lines <= 250 && (long < 2 || long < lines * 0.1);
 
         const candidates: { offset: number; kind: 'run' | 'open' | 'close'; count?: number; from?: number }[] = [];
         // Whitespace runs with code after them.
@@ -152,19 +162,4 @@ function statementMarks(text: string): number {
     else if (c === 59 || c === 123 || c === 125) count++;
   }
   return count;
-}
-
-/** The length of every line (without its line break). */
-function measureLines(text: string): number[] {
-  const lengths: number[] = [];
-  let start = 0;
-  for (;;) {
-    const end = text.indexOf('\n', start);
-    if (end === -1) {
-      lengths.push(text.length - start);
-      return lengths;
-    }
-    lengths.push(end - start - (end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0));
-    start = end + 1;
-  }
 }

@@ -190,6 +190,61 @@ ruleTester(rule, {
       errors: [{ messageId: 'decodedPayload', line: 2, column: 1, message: 'Worker (eval: true)' }],
     },
     {
+      name: 'a buffer turned into text by concatenation',
+      code: "eval(Buffer.from('YWxlcnQoMSk=', 'base64') + '');",
+      errors: [{ messageId: 'decodedPayload', line: 1, column: 1, message: '"alert(1)"' }],
+    },
+    {
+      name: 'eval passed as a callback',
+      code: "[atob('YWxlcnQoMSk=')].forEach(eval);\nPromise.resolve(atob('YWxlcnQoMSk=')).then(eval);",
+      errors: [
+        { messageId: 'decodedPayload', line: 1, column: 32, message: '"alert(1)"' },
+        { messageId: 'decodedInput', line: 2, column: 44 },
+      ],
+    },
+    {
+      code: "(() => {}).constructor(atob('YWxlcnQoMSk='))();",
+      errors: [{ messageId: 'decodedPayload', line: 1, column: 1 }],
+    },
+    {
+      code: "eval([...')1(trela'].reverse().join(''));",
+      errors: [{ messageId: 'decodedPayload', message: 'reversal' }],
+    },
+    {
+      code: "eval(unescape('%u0061%u006c%u0065%u0072%u0074%u0028%u0031%u0029'));",
+      errors: [{ messageId: 'decodedPayload', message: 'URI escapes' }],
+    },
+    {
+      code: "const d = atob;\neval(d('YWxlcnQoMSk='));\neval(`${window.atob('YWxlcnQ=')}(1)`);",
+      errors: [
+        { messageId: 'decodedPayload', line: 2, column: 1 },
+        { messageId: 'decodedPayload', line: 3, column: 1, message: '"alert(1)"' },
+      ],
+    },
+    {
+      code: "require('child_process').spawn('node', ['-e', atob('YWxlcnQoMSk=')]);",
+      errors: [{ messageId: 'decodedCommand', line: 1, column: 1, message: '"-e alert(1)"' }],
+    },
+    {
+      code: "require('child_process').execSync(Buffer.from([105, 100]).toString());",
+      errors: [{ messageId: 'decodedCommand', message: 'byte arrays' }],
+    },
+    {
+      code: "process.mainModule.require(atob('Y2hpbGRfcHJvY2Vzcw==')).exec('id');",
+      errors: [{ messageId: 'decodedModule', line: 1, column: 1 }],
+    },
+    {
+      code: "const axios = require('axios');\naxios.get(u).then((r) => eval(r.data));\nasync function f() { const { data } = await axios.get(u); new Function(data)(); }",
+      errors: [
+        { messageId: 'remotePayload', line: 2, column: 26, message: 'axios.get' },
+        { messageId: 'remotePayload', line: 3, column: 59 },
+      ],
+    },
+    {
+      code: 'const xhr = new XMLHttpRequest();\nxhr.onload = () => eval(xhr.responseText);',
+      errors: [{ messageId: 'remotePayload', line: 2, column: 20, message: 'XMLHttpRequest' }],
+    },
+    {
       name: 'decode-and-run helper with an unknown input',
       code: 'function run(s) {\n  eval(atob(s));\n}',
       errors: [{ messageId: 'decodedInput', line: 2, column: 3, message: 'base64' }],
