@@ -316,8 +316,27 @@ export interface LoaderCall {
   via: string;
 }
 
+/** Calls are judged by several rules in one walk; the answer depends only on the file, so keep it. */
+const loaderCache = new WeakMap<Node, LoaderCall | null>();
+const targetCache = new WeakMap<Node, ReturnType<RuleContext['callTarget']>>();
+
+/** `context.callTarget(node)`, computed once per call node. */
+export function callTargetOf(context: RuleContext, node: Node): ReturnType<RuleContext['callTarget']> {
+  let target = targetCache.get(node);
+  if (target === undefined) targetCache.set(node, (target = context.callTarget(node)));
+  return target;
+}
+
 /** If `node` (a call) loads a module, how; otherwise null. Cheap for ordinary calls. */
 export function loaderCall(context: RuleContext, node: Node): LoaderCall | null {
+  const cached = loaderCache.get(node);
+  if (cached !== undefined) return cached;
+  const result = computeLoaderCall(context, node);
+  loaderCache.set(node, result);
+  return result;
+}
+
+function computeLoaderCall(context: RuleContext, node: Node): LoaderCall | null {
   if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return null;
   const callee = unwrap(node.callee);
   if (callee.type === 'Import') {
@@ -328,7 +347,7 @@ export function loaderCall(context: RuleContext, node: Node): LoaderCall | null 
   if (callee.type !== 'Identifier' && callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression' && callee.type !== 'CallExpression' && callee.type !== 'SequenceExpression' && callee.type !== 'ConditionalExpression' && callee.type !== 'LogicalExpression') {
     return null;
   }
-  const target = context.callTarget(node);
+  const target = callTargetOf(context, node);
   let name: string | null = null;
   for (const fn of target.callee) {
     if (REQUIRE_PATHS.has(fn)) {

@@ -12,7 +12,7 @@ import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
 import { unwrap } from '../analyzer/evaluate.js';
-import { abbreviate, quoteValues } from './_modules.js';
+import { abbreviate, callTargetOf, quoteValues } from './_modules.js';
 
 const TIMERS: ReadonlyMap<string, string> = new Map([
   ['setTimeout', 'setTimeout'],
@@ -103,7 +103,7 @@ export default defineRule({
       }
       // `const sleep = promisify(setTimeout); sleep(ms)`: the promisified timer takes a delay.
       if (callee.type === 'Identifier' && isPromisified(context, callee)) return;
-      const target = context.callTarget(node);
+      const target = callTargetOf(context, node);
       if (target.construct) return;
       const timer = timerOf(target.callee);
       if (timer === null) return;

@@ -13,7 +13,7 @@ import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
 import type { Values } from '../analyzer/evaluate.js';
 import { memberPath, unwrap } from '../analyzer/evaluate.js';
-import { abbreviate } from './_modules.js';
+import { abbreviate, callTargetOf } from './_modules.js';
 
 /** Call targets that write to their first argument (the key is the second, when there is one). */
 const WRITERS: ReadonlyMap<string, { keyed: boolean; verb: string }> = new Map([
@@ -113,7 +113,7 @@ export default defineRule({
           return;
         }
       }
-      const target = context.callTarget(node);
+      const target = callTargetOf(context, node);
       for (const fn of target.callee) {
         if (HOOK_REGISTRARS.has(fn)) {
           context.report({ node, messageId: 'hooks', data: { text: abbreviate(context.text(node)) } });

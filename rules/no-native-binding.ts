@@ -14,7 +14,7 @@ import type { Node } from '@babel/types';
 import type { Binding } from '../analyzer/scope.js';
 import type { Values } from '../analyzer/evaluate.js';
 import { unwrap } from '../analyzer/evaluate.js';
-import { abbreviate, HOLE, isOwnLocation, isPathSpecifier, loaderCall, partialString, quoteValues, staticSpecifier } from './_modules.js';
+import { abbreviate, callTargetOf, HOLE, isOwnLocation, isPathSpecifier, loaderCall, partialString, quoteValues, staticSpecifier } from './_modules.js';
 
 const BINDING_PATHS: ReadonlyMap<string, string> = new Map([
   ['process.binding', 'process.binding'],
@@ -144,7 +144,7 @@ export default defineRule({
         if (loader.specifier !== null) noteLoad(node, loader.specifier);
         return;
       }
-      const target = context.callTarget(node);
+      const target = callTargetOf(context, node);
       for (const fn of target.callee) {
         if (!fn.startsWith('module:')) continue;
         const dot = fn.lastIndexOf('.');
