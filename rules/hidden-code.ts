@@ -18,6 +18,8 @@ const MIN_INDENT = 400;
 const FAR_COLUMN = 200;
 /** Lines at least this long are "very long". */
 const LONG_LINE = 300;
+/** Text findings per file: past this many, more add nothing for a reviewer. */
+const MAX_TEXT_REPORTS = 50;
 /** Modules whose loading is worth hiding. */
 const SENSITIVE_MODULES: ReadonlySet<string> = new Set([
   'child_process',
@@ -116,9 +118,17 @@ export default defineRule({
           candidates.map((c) => c.offset),
         );
         const position = positionFinder(text);
+        const commentLines = new Set<number>();
+        let reports = 0;
         candidates.forEach((candidate, index) => {
-          if (regions[index] !== 'code') return;
+          if (regions[index] !== 'code' || reports >= MAX_TEXT_REPORTS) return;
           const start = position(candidate.offset);
+          // One finding per line and kind is enough to point at it.
+          if (candidate.kind !== 'run') {
+            if (commentLines.has(start.line)) return;
+            commentLines.add(start.line);
+          }
+          reports++;
           if (candidate.kind === 'run') {
             let end = text.indexOf('\n', candidate.offset);
             if (end === -1) end = text.length;

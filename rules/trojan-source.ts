@@ -20,6 +20,8 @@ import {
 } from './_obfuscation.js';
 import type { TextRegion } from './_obfuscation.js';
 
+/** Text findings per file: past this many, more add nothing for a reviewer. */
+const MAX_TEXT_REPORTS = 100;
 /** A run of invisible characters inside a string at least this long is a hidden payload. */
 const HIDDEN_RUN = 8;
 
@@ -76,6 +78,7 @@ export default defineRule({
   },
   create(context) {
     let sourceText = '';
+    let textReports = 0;
     let nonAscii = true;
     const reportedNames = new Set<string>();
     return {
@@ -156,6 +159,7 @@ export default defineRule({
         // Direction marks next to right-to-left text are ordinary typography.
         const reorders = found.some((f) => BIDI_REORDERING.has(f.cp));
         if (!reorders && RTL_LETTERS.test(text.slice(lineStart, lineEnd))) continue;
+        if (++textReports > MAX_TEXT_REPORTS) return;
         const shown = found.slice(0, 4).map((f) => `${describeCodePoint(f.cp)} (column ${f.column})`);
         if (found.length > 4) shown.push(`and ${found.length - 4} more`);
         const where = new Set(found.map((f) => f.region));
@@ -187,12 +191,14 @@ export default defineRule({
           end += points[j]! > 0xffff ? 2 : 1;
           j++;
         }
+        if (textReports > MAX_TEXT_REPORTS) return;
         const region = regions[i]!;
         const run = points.slice(i, j);
         const start = position(offsets[i]!);
         const kinds = [...new Set(run.map(describeCodePoint))];
         const characters = kinds.slice(0, 3).join(', ') + (kinds.length > 3 ? ', ...' : '');
         if (region === 'code') {
+          textReports++;
           const word = identifierAround(text, offsets[i]!, end);
           context.report({
             loc: { start, end: position(end) },
@@ -200,6 +206,7 @@ export default defineRule({
             data: { plural: run.length > 1 ? 's' : '', characters, identifier: word === null ? '' : ` (identifier \`${word}\`)` },
           });
         } else if ((region === 'string' || region === 'template' || region === 'regexp') && run.length >= HIDDEN_RUN && !emojiTagSequence(text, offsets[i]!, run)) {
+          textReports++;
           context.report({
             loc: { start, end: position(end) },
             messageId: 'hiddenData',
