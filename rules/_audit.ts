@@ -33,6 +33,7 @@ import {
   taintEngine,
 } from '../analyzer/taint.js';
 import type { Taint, TaintSpec } from '../analyzer/taint.js';
+import type { PathStep } from '../analyzer/scope.js';
 
 // =================================================================================================
 // 1. Pure classifiers
@@ -718,10 +719,10 @@ export function normalizePath(path: string): string {
 const H = String.raw`(?:~|\x00)`; // the home folder, or an unknown root
 const CREDENTIAL_PATHS: readonly { re: RegExp; label: string; home?: boolean }[] = [
   { re: /(?:^|\/)\.ssh(?:\/(?!authorized_keys)[^\/]*)?$/, label: 'SSH keys or configuration' },
-  { re: /(?:^|\/)\.aws\/(?:credentials|config|sso\/cache)/, label: 'AWS credentials' },
-  { re: /(?:^|\/)\.azure\/(?:accesstokens\.json|msal_token_cache|azureprofile\.json)/, label: 'Azure credentials' },
+  { re: /(?:^|\/)\.aws(?:\/(?:credentials|config|sso\/cache)\b.*)?$/, label: 'AWS credentials' },
+  { re: /(?:^|\/)\.azure(?:\/(?:accesstokens\.json|msal_token_cache.*|azureprofile\.json))?$/, label: 'Azure credentials' },
   { re: /(?:^|\/)\.config\/gcloud(?:\/|$)/, label: 'Google Cloud credentials' },
-  { re: /(?:^|\/)\.kube\/config$/, label: 'Kubernetes credentials' },
+  { re: /(?:^|\/)\.kube(?:\/config)?$/, label: 'Kubernetes credentials' },
   { re: /(?:^|\/)\.docker\/config\.json$/, label: 'Docker registry credentials' },
   { re: new RegExp(String.raw`^${H}\/\.npmrc$`), label: 'npm credentials (~/.npmrc)', home: true },
   { re: new RegExp(String.raw`^${H}\/\.yarnrc(?:\.yml)?$`), label: 'Yarn credentials', home: true },
@@ -738,6 +739,8 @@ const CREDENTIAL_PATHS: readonly { re: RegExp; label: string; home?: boolean }[]
   { re: new RegExp(String.raw`^${H}\/\.(?:bash|zsh|sh)_history$`), label: 'shell history', home: true },
   { re: /(?:^|\/)library\/keychains(?:\/|$)/, label: 'macOS keychains' },
   { re: /(?:^|\/)appdata\/roaming\/microsoft\/(?:credentials|protect)(?:\/|$)/, label: 'Windows credentials' },
+  { re: /(?:^|\/)(?:discord|discordcanary|discordptb|lightcord)\/local storage\/leveldb(?:\/|$)/, label: 'Discord tokens' },
+  { re: /(?:^|\/)telegram desktop\/tdata(?:\/|$)/, label: 'a Telegram session' },
 ];
 const SYSTEM_PATHS: readonly { re: RegExp; label: string }[] = [
   { re: /^\/etc\/(?:passwd|shadow|gshadow|sudoers|master\.passwd)$/, label: 'system account data' },
@@ -977,19 +980,20 @@ function symbolicIdentifier(ctx: RuleContext, node: Node & { name: string }, dep
   const next = (child: Node): string[] => symbolic(ctx, child, depth + 1);
   if (binding.kind === 'param') {
     const param = parameterOf(binding);
-    if (param === null || binding.path.length > 0) return [HOLE];
+    if (param === null) return [HOLE];
     const { fn, index } = param;
-    // A callback over a literal list: `['.ssh/id_rsa', '.npmrc'].forEach((f) => ...)`.
+    // A callback over a literal list: `['.ssh/id_rsa', '.npmrc'].forEach((f) => ...)`,
+    // `Object.entries(paths).forEach(([name, dir]) => ...)`.
     const { parent, key } = logicalParent(fn);
     if (parent !== null && key === 'arguments' && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
       const callee = unwrap(parent.callee as Node);
       const method = staticMemberName(callee);
       if (method !== null && index === 0 && CALLBACK_ITERATORS.has(method)) {
-        const list = listElements(ctx, (callee as Node & { object: Node }).object, depth);
-        return list ?? [HOLE];
+        return iterationStrings(ctx, (callee as Node & { object: Node }).object, binding.path, depth) ?? [HOLE];
       }
       return [HOLE];
     }
+    if (binding.path.length > 0) return [HOLE];
     const sites = callSitesOf(ctx, fn);
     if (sites.length === 0) return [HOLE];
     const out: string[] = [];
@@ -1001,6 +1005,12 @@ function symbolicIdentifier(ctx: RuleContext, node: Node & { name: string }, dep
   }
   if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return [HOLE];
   const out: string[] = [];
+  // `for (const f of ['a', 'b'])`, `for (const [name, dir] of Object.entries(paths))`
+  const declaration = ctx.parentOf(binding.declaration);
+  const loop = declaration === null ? null : ctx.parentOf(declaration);
+  if (loop !== null && loop.type === 'ForOfStatement' && binding.init === null) {
+    return iterationStrings(ctx, loop.right, binding.path, depth) ?? [HOLE];
+  }
   if (binding.path.length > 0) {
     // `const { dir } = { dir: '~/.ssh' }`: a literal member.
     const step = binding.path.length === 1 ? binding.path[0]! : null;
@@ -1008,15 +1018,53 @@ function symbolicIdentifier(ctx: RuleContext, node: Node & { name: string }, dep
     const property = literal?.properties.find((p) => propertyName(ctx, p) === (step as { key: string }).key) as (Node & { value: Node }) | undefined;
     out.push(...(property ? next(property.value) : [HOLE]));
   } else if (binding.init !== null) out.push(...next(binding.init));
-  else {
-    // `for (const f of ['a', 'b'])`
-    const declaration = ctx.parentOf(binding.declaration);
-    const loop = declaration === null ? null : ctx.parentOf(declaration);
-    if (loop !== null && loop.type === 'ForOfStatement') out.push(...(listElements(ctx, loop.right, depth) ?? [HOLE]));
-    else if (binding.assignments.length === 0) out.push(HOLE);
-  }
+  else if (binding.assignments.length === 0) out.push(HOLE);
   for (const assigned of binding.assignments) out.push(...(assigned === null ? [HOLE] : next(assigned)));
   return dedupeStrings(out);
+}
+
+/**
+ * The strings a loop variable or callback parameter takes when iterating `iterable`, reached by
+ * `path` (destructuring): list elements, `Object.keys/values/entries` of a literal object, a key of
+ * each literal object in a list. Null when unknown.
+ */
+function iterationStrings(ctx: RuleContext, iterable: Node, path: readonly PathStep[], depth: number): string[] | null {
+  const inner = unwrap(iterable);
+  if ((inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') && inner.arguments[0]) {
+    const callee = ctx.values(inner.callee);
+    const literal = literalObject(ctx, inner.arguments[0] as Node);
+    if (literal !== null && (callee.has('Object.entries') || callee.has('Object.values') || callee.has('Object.keys'))) {
+      const keys: string[] = [];
+      const values: Node[] = [];
+      for (const property of literal.properties) {
+        if (property.type !== 'ObjectProperty') continue;
+        const name = propertyName(ctx, property);
+        if (name !== null) keys.push(name);
+        values.push((property as Node & { value: Node }).value);
+      }
+      const valueStrings = (): string[] => dedupeStrings(values.flatMap((v) => symbolic(ctx, v, depth + 1)));
+      const step = path.length === 1 ? path[0]! : null;
+      if (callee.has('Object.entries') && step !== null && 'index' in step) return step.index === 0 ? keys : step.index === 1 ? valueStrings() : null;
+      if (callee.has('Object.values') && path.length === 0) return valueStrings();
+      if (callee.has('Object.keys') && path.length === 0) return keys;
+      return null;
+    }
+  }
+  if (path.length === 0) return listElements(ctx, iterable, depth);
+  const step = path.length === 1 ? path[0]! : null;
+  if (step !== null && 'key' in step) {
+    // [{ dir: '.ssh' }, { dir: '.aws' }].forEach(({ dir }) => ...)
+    const elements = literalArray(ctx, iterable);
+    if (elements === null) return null;
+    const out: string[] = [];
+    for (const element of elements) {
+      const object = literalObject(ctx, element);
+      const property = object?.properties.find((p) => propertyName(ctx, p) === step.key) as (Node & { value: Node }) | undefined;
+      out.push(...(property ? symbolic(ctx, property.value, depth + 1) : [HOLE]));
+    }
+    return dedupeStrings(out);
+  }
+  return null;
 }
 
 /** The strings of a literal list (folded, or element by element), or null. */
@@ -1552,6 +1600,8 @@ export type PartRole = 'url' | 'host' | 'data' | 'query' | 'headers' | 'auth';
 export interface SinkPart {
   node: Node;
   role: PartRole;
+  /** The option key the part came from (`path`, `hostname`...), when it came from an options object. */
+  key?: string;
 }
 
 /** Where a network call sends data. */
@@ -1868,9 +1918,9 @@ function optionParts(ctx: RuleContext, node: Node, out: SinkPart[], depth = 0): 
     const name = propertyName(ctx, property);
     if (name === null) out.push({ node: value, role: 'data' });
     else if (IGNORED_KEYS.has(name)) continue;
-    else if (URL_KEYS.has(name)) out.push({ node: value, role: 'url' });
-    else if (HOST_KEYS.has(name)) out.push({ node: value, role: 'host' });
-    else if (QUERY_KEYS.has(name)) out.push({ node: value, role: 'query' });
+    else if (URL_KEYS.has(name)) out.push({ node: value, role: 'url', key: name });
+    else if (HOST_KEYS.has(name)) out.push({ node: value, role: 'host', key: name });
+    else if (QUERY_KEYS.has(name)) out.push({ node: value, role: 'query', key: name });
     else if (AUTH_KEYS.has(name)) out.push({ node: value, role: 'auth' });
     else if (name === 'headers') headerParts(ctx, value, out);
     else out.push({ node: value, role: 'data' });
@@ -2138,6 +2188,24 @@ export interface Destination {
 
 const destinationCache = new WeakMap<NetworkSink, Destination>();
 
+/**
+ * The URLs and hosts a sink's own parts name. An options object's `host` is combined with its
+ * `path` (`//discord.com/api/webhooks/...`) so that path-based endpoints are recognised.
+ */
+export function sinkTargets(ctx: RuleContext, sink: NetworkSink): { text: string; host: boolean }[] {
+  const out: { text: string; host: boolean }[] = [];
+  const paths: string[] = [];
+  for (const part of sink.parts) if (part.role === 'query' && (part.key === 'path' || part.key === 'pathname')) paths.push(...symbolicStrings(ctx, part.node));
+  for (const part of sink.parts) {
+    if (part.role !== 'url' && part.role !== 'host') continue;
+    for (const text of symbolicStrings(ctx, part.node)) {
+      if (part.role === 'host' && paths.length > 0) for (const path of paths.slice(0, 4)) out.push({ text: `//${text.trim()}${path.startsWith('/') ? '' : '/'}${path}`, host: false });
+      else out.push({ text, host: part.role === 'host' });
+    }
+  }
+  return out;
+}
+
 /** Where a sink sends its data: folded URL/host parts of the sink and of the calls that opened it. */
 export function destinationOf(ctx: RuleContext, sink: NetworkSink): Destination {
   const cached = destinationCache.get(sink);
@@ -2152,10 +2220,7 @@ export function destinationOf(ctx: RuleContext, sink: NetworkSink): Destination 
         if (lookupHost !== null) targets.push({ text: lookupHost[1]!, host: true });
       }
     }
-    for (const part of s.parts) {
-      if (part.role !== 'url' && part.role !== 'host') continue;
-      for (const text of symbolicStrings(ctx, part.node)) targets.push({ text, host: part.role === 'host' });
-    }
+    for (const text of sinkTargets(ctx, s)) targets.push(text);
     if (depth < 3) for (const origin of s.origins) collect(origin, depth + 1);
   };
   collect(sink, 0);
@@ -2387,8 +2452,23 @@ function readResultTaint(ctx: RuleContext, call: Node): Taint | null {
 function classifySource(node: Node, ctx: RuleContext): Taint | null {
   switch (node.type) {
     case 'Identifier': {
-      if (ctx.resolve(node) !== null) return null;
-      if (node.name === 'localStorage' || node.name === 'sessionStorage') return sourceTaint(SOURCE.storageAll, node, node.name);
+      const binding = ctx.resolve(node);
+      if (binding === null) {
+        if (node.name === 'localStorage' || node.name === 'sessionStorage') return sourceTaint(SOURCE.storageAll, node, node.name);
+        return null;
+      }
+      // Destructured from a source: `const { env } = process`, `const { NPM_TOKEN } = process.env`.
+      if (binding === undefined || binding.path.length === 0) return null;
+      for (const value of ctx.values(node)) {
+        if (value === 'process.env') return sourceTaint(SOURCE.envAll, node, 'process.env');
+        if (value.startsWith('process.env.')) {
+          const name = value.slice(12);
+          if (isSecretEnvName(name)) return sourceTaint(SOURCE.envSecret, node, value);
+          if (isIdentityEnvName(name)) return sourceTaint(SOURCE.envIdentity, node, value);
+          return CLEAN;
+        }
+        if (value === 'document.cookie') return sourceTaint(SOURCE.cookie, node, value);
+      }
       return null;
     }
     case 'MemberExpression':

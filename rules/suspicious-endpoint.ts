@@ -19,6 +19,7 @@ import {
   urlsIn,
   withFacts,
   processCallOf,
+  sinkTargets,
   type EndpointFinding,
   type NetworkSink,
 } from './_audit.js';
@@ -36,12 +37,9 @@ function ownEndpoint(context: Parameters<typeof symbolicStrings>[0], sink: Netwo
     }
     return null;
   }
-  for (const part of sink.parts) {
-    if (part.role !== 'url' && part.role !== 'host') continue;
-    for (const text of symbolicStrings(context, part.node)) {
-      const found = classifyEndpoint(part.role === 'host' ? `//${text.trim()}` : text);
-      if (found !== null) return found;
-    }
+  for (const { text, host } of sinkTargets(context, sink)) {
+    const found = classifyEndpoint(host ? `//${text.trim()}` : text);
+    if (found !== null) return found;
   }
   return null;
 }

