@@ -3,7 +3,7 @@
 // Each must end with its limit's status within the limit plus a grace, the host must live on, and
 // the next call on the same executor must work. Analysis is off: this is the sandbox alone.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { Executor } from '../../executor/executor.js';
 import type { RunResult, RunStatus } from '../../executor/types.js';
 
@@ -32,6 +32,8 @@ describe('time limits (worker isolation)', () => {
     limits: { timeoutMs: TIMEOUT_MS, memoryMb: 32, maxOutputBytes: OUTPUT_BYTES },
     isolation: 'worker',
   });
+  // The first call waits for the worker to start; the budgets below are for stopping, not starting.
+  before(async () => assert.equal((await executor.eval('1')).value, 1));
   after(() => executor.close());
   const budget = TIMEOUT_MS + GRACE_MS;
 
@@ -89,6 +91,7 @@ describe('memory limits (process isolation, the default)', () => {
   // Map or array growing near the limit) makes V8 abort the whole process (measured on Node 20);
   // process isolation turns that into a lost child process and a memory-limit result.
   const child = new Executor({ policy: { profile: 'strict', analysis: 'off' }, limits: { timeoutMs: 20000, memoryMb: 32 } });
+  before(async () => assert.equal((await child.eval('1')).value, 1));
   after(() => child.close());
   const budget = 20000 + GRACE_MS;
 
