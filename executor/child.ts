@@ -11,12 +11,12 @@ export type ToChild =
   | { type: 'init'; memoryMb: number; warmRealms: number }
   | { type: 'post'; message: ToWorker }
   | { type: 'answer'; answer: RequireAnswer }
-  /** Terminate the worker and start a fresh one. */
-  | { type: 'restart' }
+  /** Terminate the worker and start a fresh one, whose messages carry this epoch. */
+  | { type: 'restart'; epoch: number }
   | { type: 'close' };
 
-/** Child → host. */
-export type FromChild = { type: 'worker'; message: FromWorker } | { type: 'worker-exit'; reason: WorkerExitReason; detail: string };
+/** Child → host; `epoch` says which worker (the host drops what an old one said). */
+export type FromChild = { type: 'worker'; epoch: number; message: FromWorker } | { type: 'worker-exit'; epoch: number; reason: WorkerExitReason; detail: string };
 
 const send = (message: FromChild): void => {
   if (process.connected) process.send!(message);
@@ -24,19 +24,21 @@ const send = (message: FromChild): void => {
 
 let transport: ThreadTransport | null = null;
 let settings: { memoryMb: number; warmRealms: number } | null = null;
+let epoch = 0;
 
 function start(): void {
   if (settings === null) return;
+  const mine = epoch;
   const t = new ThreadTransport(
     { memoryMb: settings.memoryMb, warmRealms: settings.warmRealms, workerUrl: new URL('./worker.js', import.meta.url) },
     {
       message: (message) => {
-        if (transport === t) send({ type: 'worker', message });
+        if (transport === t) send({ type: 'worker', epoch: mine, message });
       },
       exit: (reason, detail) => {
         if (transport !== t) return;
         transport = null;
-        send({ type: 'worker-exit', reason, detail });
+        send({ type: 'worker-exit', epoch: mine, reason, detail });
       },
     },
   );
@@ -58,6 +60,7 @@ process.on('message', (message: ToChild) => {
     case 'restart': {
       const old = transport;
       transport = null;
+      epoch = message.epoch;
       const done = old === null ? Promise.resolve() : old.terminate();
       // The host asked: it does not need to hear about the old worker's exit.
       void done.then(() => start());

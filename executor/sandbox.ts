@@ -91,6 +91,8 @@ export function processExecArgv(): string[] {
 class ProcessTransport implements Transport {
   readonly #child: ChildProcess;
   #gone = false;
+  /** Which of the child's workers is current (messages of replaced ones are dropped). */
+  #epoch = 0;
 
   constructor(options: SandboxOptions, onMessage: (m: FromWorker) => void, onExit: (reason: WorkerExitReason, detail: string, childGone: boolean) => void) {
     this.#child = fork(CHILD_PATH, [], {
@@ -106,7 +108,7 @@ class ProcessTransport implements Transport {
     this.#child.unref();
     (this.#child.channel as { unref?: () => void } | undefined)?.unref?.();
     this.#child.on('message', (message: FromChild) => {
-      if (this.#gone) return;
+      if (this.#gone || message.epoch !== this.#epoch) return;
       if (message.type === 'worker') onMessage(message.message);
       else onExit(message.reason, message.detail, false);
     });
@@ -143,7 +145,8 @@ class ProcessTransport implements Transport {
   }
 
   restartWorker(): void {
-    this.#send({ type: 'restart' });
+    this.#epoch++;
+    this.#send({ type: 'restart', epoch: this.#epoch });
   }
 
   ref(): void {
