@@ -60,16 +60,21 @@ interface Realm {
   run: ActiveRun | null;
   /** The realm's own Promise.prototype (to attribute unhandled rejections). */
   promiseProto: object;
+  /** The realm's own SyntaxError, captured at creation. */
+  syntaxError: SyntaxErrorConstructor;
   /** Whether guest code ever ran in it (a fresh one is handed to one-shot runs). */
   used: boolean;
   pollScheduled: boolean;
 }
 
-/** Refuses `import()` in code compiled by the worker: the error is the realm's own. */
+/**
+ * Refuses `import()` in code compiled by the worker: the error is the realm's own SyntaxError,
+ * captured before any guest code ran (a guest-replaced global could be a Proxy whose construct trap
+ * would receive an argument list made in this, the host's, realm).
+ */
 function refuseImport(realm: Realm): () => never {
   return () => {
-    const RealmSyntaxError = vm.runInContext('SyntaxError', realm.context) as ErrorConstructor;
-    throw new RealmSyntaxError('import() is not available in airlock; use require()');
+    throw new realm.syntaxError('import() is not available in airlock; use require()');
   };
 }
 
@@ -119,6 +124,7 @@ function buildRealm(): Realm {
   if (context === undefined) throw new Error('airlock: the membrane did not create a realm');
   realm.context = context;
   realm.promiseProto = vm.runInContext('Promise.prototype', context) as object;
+  realm.syntaxError = vm.runInContext('SyntaxError', context) as SyntaxErrorConstructor;
   const key = `__airlock_${randomBytes(12).toString('hex')}`;
   const install = env.evaluate(`(function (channel) { Object.defineProperty(globalThis, ${JSON.stringify(key)}, { value: channel, configurable: true }); })`) as (
     channel: unknown,
@@ -449,9 +455,15 @@ function failCompile(realm: Realm, run: ActiveRun, error: unknown, filename: str
 }
 
 function failWith(realm: Realm, run: ActiveRun, error: unknown): void {
-  const e = error as { name?: unknown; message?: unknown };
-  const name = typeof e?.name === 'string' ? e.name : 'Error';
-  const message = typeof e?.message === 'string' ? e.message : String(error);
+  let name = 'Error';
+  let message = 'the run failed';
+  try {
+    const e = error as { name?: unknown; message?: unknown };
+    if (typeof e?.name === 'string') name = e.name;
+    if (typeof e?.message === 'string') message = e.message;
+  } catch {
+    // a guest value with throwing getters: keep the defaults
+  }
   finishRun(realm, run, 'error', JSON.stringify({ name, message }), '');
 }
 
