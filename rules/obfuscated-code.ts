@@ -106,6 +106,12 @@ export default defineRule({
     let selfDefending: Node | null = null;
     let alphabet: Node | null = null;
     let stringArrayFunction: Node | null = null;
+    let proxies = 0;
+    let proxyNode: Node | null = null;
+    let fragmentKeys = 0;
+    let fragmentNode: Node | null = null;
+    let shortConcats = 0;
+    let accessorFunction: Node | null = null;
     let dotKeys = 0;
     let bracketKeys = 0;
     let numbers = 0;
@@ -141,6 +147,10 @@ export default defineRule({
       }
       if (type === 'NumericLiteral') return;
       computedMembers++;
+      if (type === 'BinaryExpression' && isLiteralConcatenation(property)) {
+        fragmentKeys++;
+        fragmentNode ??= node;
+      }
       const object = unwrap(node.object);
       if (object.type === 'Identifier' && GLOBAL_OBJECTS.has(object.name)) candidate(node);
       if (type === 'CallExpression') {
@@ -221,8 +231,17 @@ export default defineRule({
           flattening ??= node;
         }
       },
-      FunctionExpression(node: Node) {
+      FunctionExpression(node: Node, parent: Node | null) {
         if (isPackerFunction(node)) packer ??= node;
+        // Control-flow flattening's proxies: `{ nZRIp: function (h, i) { return h + i; } }`.
+        if (parent !== null && parent.type === 'ObjectProperty' && isProxyFunction(node) && randomKey(parent as Node & { key: Node; computed: boolean })) {
+          proxies++;
+          proxyNode ??= parent;
+        }
+        if (accessorFunction === null && isAccessorFunction(node)) accessorFunction = node;
+      },
+      FunctionDeclaration(node: Node) {
+        if (accessorFunction === null && isAccessorFunction(node)) accessorFunction = node;
       },
       AssignmentExpression(node: Node & { left: Node; right: Node }) {
         // `function _0x5329() { const a = [...strings]; _0x5329 = function () { return a; }; return _0x5329(); }`
@@ -236,6 +255,11 @@ export default defineRule({
         }
       },
       BinaryExpression(node: Node & { operator: string; left: Node; right: Node }) {
+        if (node.operator === '+') {
+          // Minifiers fold 'ab' + 'cd'; string splitting leaves short fragments.
+          if (node.right.type === 'StringLiteral' && node.right.value.length <= 4 && (node.left.type === 'StringLiteral' || node.left.type === 'BinaryExpression')) shortConcats++;
+          return;
+        }
         if (node.operator !== '/' || node.right.type !== 'NumericLiteral') return;
         let left = node.left;
         if (left.type === 'UnaryExpression' && left.operator === '-') left = left.argument;
@@ -286,6 +310,11 @@ export default defineRule({
         if (alphabet !== null) add(2, "javascript-obfuscator's base64 alphabet", alphabet);
         if (stringArrayFunction !== null) add(3, 'a self-replacing function that returns a string array', stringArrayFunction);
         if (bracketKeys >= 10 && bracketKeys >= (bracketKeys + dotKeys) * 0.5) add(2, `${bracketKeys} of ${bracketKeys + dotKeys} member accesses written as \`obj['name']\``, null);
+        if (proxies >= 3) add(3, `${proxies} operator and call proxies in objects with random keys (control-flow flattening)`, proxyNode);
+        if (fragmentKeys >= 15) add(3, `${fragmentKeys} member keys assembled from string fragments like \`${snippet(context, fragmentNode)}\``, fragmentNode);
+        else if (fragmentKeys >= 5) add(2, `${fragmentKeys} member keys assembled from string fragments`, fragmentNode);
+        if (shortConcats >= 30) add(1, `${shortConcats} strings split into short fragments`, null);
+        if (accessorFunction !== null) add(2, 'a string-array accessor that subtracts a hex offset from its index', accessorFunction);
         if (hexNumbers >= 20 && hexNumbers >= numbers * 0.5) add(1, `${hexNumbers} of ${numbers} numbers written in hex`, null);
         if (jjTokens >= 20) add(4, 'jjencode-style `$.$_$` member names', jjNode);
         if (aaTokens >= 3) add(4, 'aaencode-style `ﾟωﾟ` names', aaNode);
@@ -377,6 +406,55 @@ function inRotationFunction(node: Node): boolean {
     if (call !== null && call.type === 'CallExpression' && call.callee === child && call.arguments.some((a) => a.type === 'NumericLiteral')) return true;
   }
   return false;
+}
+
+/** `'arg' + 'v'`: a key made only of string literals joined with `+`. */
+function isLiteralConcatenation(node: Node): boolean {
+  let current: Node = node;
+  for (let depth = 0; depth < 64; depth++) {
+    if (current.type !== 'BinaryExpression' || current.operator !== '+' || current.right.type !== 'StringLiteral') return false;
+    if (current.left.type === 'StringLiteral') return true;
+    current = current.left;
+  }
+  return false;
+}
+
+/** `function (h, i) { return h + i; }` or `function (h, i, j) { return h(i, j); }`: an operator or call proxy. */
+function isProxyFunction(node: Node): boolean {
+  if (node.type !== 'FunctionExpression' || node.params.length === 0 || node.params.length > 6) return false;
+  const names = node.params.map((p) => (p.type === 'Identifier' ? p.name : null));
+  if (names.includes(null)) return false;
+  const body = node.body.body;
+  if (body.length !== 1 || body[0]!.type !== 'ReturnStatement' || !body[0]!.argument) return false;
+  const value = body[0]!.argument;
+  const isParam = (n: Node, index: number): boolean => n.type === 'Identifier' && n.name === names[index];
+  if ((value.type === 'BinaryExpression' || value.type === 'LogicalExpression') && names.length === 2) return isParam(value.left as Node, 0) && isParam(value.right, 1);
+  if (value.type === 'CallExpression' && isParam(value.callee, 0)) return value.arguments.length === names.length - 1 && value.arguments.every((a, i) => isParam(a as Node, i + 1));
+  return false;
+}
+
+/** Keys like `nZRIp`: five random letters with capitals inside (not camelCase words). */
+function randomKey(property: Node & { key: Node; computed: boolean }): boolean {
+  const key = property.key.type === 'StringLiteral' ? property.key.value : !property.computed && property.key.type === 'Identifier' ? property.key.name : null;
+  if (key === null || !/^[A-Za-z]{5}$/.test(key)) return false;
+  const capitals = key.replace(/[^A-Z]/g, '').length;
+  return capitals >= 2 && !/^[a-z]+[A-Z][a-z]+$/.test(key) && !/^[A-Z]+$/.test(key) && !/^[A-Z][a-z]+$/.test(key);
+}
+
+/** `function (a, b) { a = a - 0x1e3; ... }`: the index shift of a string-array accessor. */
+function isAccessorFunction(node: Node): boolean {
+  if (node.type !== 'FunctionExpression' && node.type !== 'FunctionDeclaration') return false;
+  const first = node.params[0];
+  if (!first || first.type !== 'Identifier' || node.params.length > 3) return false;
+  const statement = node.body.body[0];
+  if (!statement || statement.type !== 'ExpressionStatement') return false;
+  let expression = statement.expression;
+  if (expression.type === 'SequenceExpression') expression = expression.expressions[0]!;
+  if (expression.type !== 'AssignmentExpression' || expression.left.type !== 'Identifier' || expression.left.name !== first.name) return false;
+  const hex = (n: Node): boolean => n.type === 'NumericLiteral' && /^0x/i.test((n as { extra?: { raw?: string } }).extra?.raw ?? '');
+  if (expression.operator === '-=') return hex(expression.right);
+  const right = expression.right;
+  return expression.operator === '=' && right.type === 'BinaryExpression' && right.operator === '-' && right.left.type === 'Identifier' && right.left.name === first.name && hex(right.right);
 }
 
 /** A function whose body holds a literal array of at least 5 strings. */

