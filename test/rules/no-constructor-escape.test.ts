@@ -58,8 +58,8 @@ ruleTester(rule, {
     {
       name: 'CVE-2023-30547: destructured constructor from a caught proxy',
       code: [
-        'const trap = new Proxy({}, { getPrototypeOf() { (function deep() { new Error().stack; deep(); })(); } });',
-        'try { throw trap; } catch ({ constructor: c }) { c.constructor("return process")(); }',
+        'const bait = new Proxy({}, { getPrototypeOf() { return exhaustStack(); } });',
+        'try { throw bait; } catch ({ constructor: Ctor }) { Ctor.constructor("return process")(); }',
       ].join('\n'),
       errors: [{ messageId: 'destructure', line: 2, column: 30 }],
     },

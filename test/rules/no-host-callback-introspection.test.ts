@@ -25,10 +25,10 @@ ruleTester(rule, {
     {
       name: 'CVE-2023-32313: inspect context read through a stylize callback',
       code: [
-        "const obj = { subarray: Buffer.prototype.inspect, slice: Buffer.prototype.slice, hexSlice: () => '' };",
-        'obj.slice(20, { showHidden: true, showProxy: true, stylize(a) { const h = this.seen?.[1]; if (h) leak = h; return a; } });',
+        "const duck = { hexSlice() { return ''; }, slice: Buffer.prototype.slice, subarray: Buffer.prototype.inspect };",
+        'duck.slice(0, { showProxy: true, stylize(s) { exfil(this.seen); return s; } });',
       ].join('\n'),
-      errors: [{ messageId: 'hostThis', line: 2, column: 75 }],
+      errors: [{ messageId: 'hostThis', line: 2, column: 53 }],
     },
     {
       name: 'CVE-2023-32314: proxy apply trap receives the host argument list',
@@ -55,8 +55,8 @@ ruleTester(rule, {
     },
     {
       name: 'vm2: CallSite getThis in prepareStackTrace',
-      code: 'Error.prepareStackTrace = (_, c) => c.map((s) => s.getThis()).find((a) => a);',
-      errors: [{ messageId: 'callSite', column: 50 }],
+      code: 'Error.prepareStackTrace = (err, sites) => sites.map((site) => site.getThis()).filter(Boolean);',
+      errors: [{ messageId: 'callSite', column: 63 }],
     },
     {
       code: 'Error.prepareStackTrace = function (e, frames) { for (const f of frames) f.getFunction(); };',

@@ -60,12 +60,12 @@ ruleTester(rule, {
     { code: 'window["Sym" + "bol"] = fake;', errors: [{ messageId: 'replace', column: 1, message: '`Symbol`' }] },
     {
       name: 'vm2: proxy traps inherited from a polluted Object.prototype',
-      code: "Object.prototype.has = (t, k) => { leak = t.constructor('return process')(); };\n'' in Buffer.from;",
+      code: "Object.prototype.has = function (target) { stolen = target; return false; };\n'key' in hostProxy;",
       errors: [{ messageId: 'mutate', column: 1 }],
     },
     {
       name: 'vm2: getter on Object.prototype intercepting descriptor copies',
-      code: "Object.defineProperty(Object.prototype, 'get', { get() { throw (f) => f.constructor('return process')(); } });",
+      code: "Object.defineProperty(Object.prototype, 'get', { get() { grab(this); return undefined; } });",
       errors: [{ messageId: 'mutate', column: 1 }],
     },
     {

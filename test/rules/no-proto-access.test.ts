@@ -31,17 +31,17 @@ ruleTester(rule, {
     { code: 'const p = (obj as any).__proto__;', filename: 'a.ts', errors: [{ messageId: 'proto', column: 11 }] },
     {
       name: 'vm2: __proto__ getter extracted and applied to host objects',
-      code: "const g = ({}).__lookupGetter__;\nconst a = Buffer.apply;\nconst p = a.apply(g, [Buffer, ['__proto__']]);\np.call(a).constructor('return process')();",
-      errors: [{ messageId: 'accessor', line: 1, column: 11 }],
+      code: "const lookup = Object.prototype.__lookupGetter__;\nconst protoOf = Reflect.apply(lookup, hostValue, ['__proto__']);\nconst hostProto = protoOf.call(hostFn);",
+      errors: [{ messageId: 'accessor', line: 1, column: 16 }],
     },
     {
       name: 'vm2: getter planted on a host prototype',
-      code: "Buffer.prototype.__defineGetter__('toString', () => {});",
+      code: "Buffer.prototype.__defineGetter__('readUInt8', () => hook);",
       errors: [{ messageId: 'accessor', column: 1 }],
     },
     {
       name: 'vm2: Symbol.hasInstance planted with __defineGetter__',
-      code: 'Object.__defineGetter__(Symbol.hasInstance, () => () => true);',
+      code: 'Object.__defineGetter__(Symbol.hasInstance, function () { return alwaysTrue; });',
       errors: [{ messageId: 'accessor', column: 1 }],
     },
     { code: "x.__lookupSetter__('y');", errors: [{ messageId: 'accessor', column: 1 }] },

@@ -32,12 +32,12 @@ ruleTester(rule, {
     },
     {
       name: 'vm2: CallSite getThis harvesting',
-      code: 'Error.prepareStackTrace = (_, c) => c.map((s) => s.getThis()).find((a) => a);\nconst { stack } = new Error();',
+      code: 'Error.prepareStackTrace = (err, sites) => sites.map((site) => site.getThis()).filter(Boolean);\nconst { stack } = new Error();',
       errors: [{ messageId: 'prepare', column: 1 }],
     },
     {
       name: 'CVE-2022-36067: Error replaced by an object carrying prepareStackTrace',
-      code: 'const Original = Error;\nglobalThis.Error = { prepareStackTrace: (_, c) => c };\nconst { stack } = new Original();',
+      code: 'const Saved = Error;\nglobalThis.Error = { prepareStackTrace: (e, frames) => frames };\nconst trace = new Saved().stack;',
       errors: [{ messageId: 'prepare', line: 2, column: 22 }],
     },
     { code: 'const p = Error.prepareStackTrace;', errors: [{ messageId: 'prepare', column: 11 }] },
