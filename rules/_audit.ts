@@ -17,7 +17,7 @@
 import type { Node } from '@babel/types';
 import { Buffer } from 'node:buffer';
 import type { RuleContext, Visitor, VisitorHandler } from '../analyzer/rule-api.js';
-import { unwrap } from '../analyzer/evaluate.js';
+import { memberPath, unwrap } from '../analyzer/evaluate.js';
 import {
   CLEAN,
   callSitesOf,
@@ -1227,14 +1227,127 @@ function isCallNode(node: Node): node is Node & { callee: Node; arguments: Node[
  */
 export function calleeValuesOf(ctx: RuleContext, node: Node & { callee: Node }): ReadonlySet<string> {
   const callee = unwrap(node.callee);
+  let values: ReadonlySet<string>;
   if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
     const name = staticMemberName(callee);
-    if (name === 'call' || name === 'apply' || (name === null && callee.computed)) return ctx.callTarget(node).callee;
+    if (name === 'call' || name === 'apply' || (name === null && callee.computed)) values = ctx.callTarget(node).callee;
+    else values = ctx.values(callee);
+  } else if (callee.type === 'Import') return ctx.callTarget(node).callee;
+  else values = ctx.values(callee);
+  if (values.has('Reflect.apply') || values.has('Reflect.construct')) values = ctx.callTarget(node).callee;
+  return values.has(UNKNOWN_VALUE) ? deepCalleeValues(ctx, callee, values) : values;
+}
+
+const UNKNOWN_VALUE = '?';
+/** Method names worth a deeper look when the receiver is unknown to the evaluator. */
+let interestingNames: ReadonlySet<string> | null = null;
+function interestingMethod(name: string): boolean {
+  if (interestingNames === null) {
+    const names = new Set<string>();
+    for (const table of [PROCESS_APIS, SINK_FUNCTIONS, INSTANCE_FACTORIES, RUNTIME_FS] as ReadonlyMap<string, unknown>[]) {
+      for (const key of table.keys()) names.add(key.slice(key.lastIndexOf('.') + 1));
+    }
+    for (const key of FS_METHODS.keys()) names.add(key);
+    for (const key of RECURSIVE_DELETERS) names.add(key.slice(key.lastIndexOf('.') + 1));
+    interestingNames = names;
   }
-  if (callee.type === 'Import') return ctx.callTarget(node).callee;
-  const values = ctx.values(callee);
-  if (values.has('Reflect.apply') || values.has('Reflect.construct')) return ctx.callTarget(node).callee;
-  return values;
+  return interestingNames.has(name);
+}
+
+const deepCache = new WeakMap<Node, ReadonlySet<string>>();
+
+/**
+ * A second, deeper look at a callee the evaluator could not resolve, for the capabilities the audit
+ * rules care about: a parameter takes the values of the arguments at the function's call sites
+ * (`function run(m) { m.execSync(c) } run(cp)`), a computed key takes the strings symbolic folding
+ * finds (`['exec'].forEach((k) => cp[k](c))`), a literal object takes what is later assigned to
+ * its keys (`o.x = cp.exec; o.x(c)`), and copies (`Object.assign({}, cp)`, `{ ...cp }`, rest
+ * destructuring) take the values of what they copy. Bounded in depth; memoised per node.
+ */
+function deepCalleeValues(ctx: RuleContext, callee: Node, shallow: ReadonlySet<string>): ReadonlySet<string> {
+  const name = callee.type === 'Identifier' ? null : staticMemberName(callee);
+  if (callee.type !== 'Identifier' && name !== null && !interestingMethod(name)) {
+    // Only a literal object whose keys are assigned later is worth following for other names.
+    const object = unwrap((callee as Node & { object: Node }).object);
+    const binding = object.type === 'Identifier' ? ctx.resolve(object) : null;
+    if (!binding || binding.init === null || unwrap(binding.init).type !== 'ObjectExpression') return shallow;
+  }
+  const deep = deepValues(ctx, callee, 0);
+  if (deep === shallow || (deep.size === 1 && deep.has(UNKNOWN_VALUE))) return shallow;
+  const merged = new Set(shallow);
+  for (const value of deep) merged.add(value);
+  return merged;
+}
+
+function deepValues(ctx: RuleContext, node: Node, depth: number): ReadonlySet<string> {
+  const inner = unwrap(node);
+  const shallow = ctx.values(inner);
+  if (!shallow.has(UNKNOWN_VALUE) || depth > 4) return shallow;
+  const cached = deepCache.get(inner);
+  if (cached !== undefined) return cached;
+  deepCache.set(inner, shallow);
+  const out = new Set<string>();
+  const add = (values: Iterable<string>): void => {
+    for (const value of values) if (value !== UNKNOWN_VALUE && out.size < 16) out.add(value);
+  };
+  if (inner.type === 'Identifier') {
+    const binding = ctx.resolve(inner);
+    if (binding) {
+      const param = parameterOf(binding);
+      if (param !== null && binding.path.length === 0 && !param.rest) {
+        for (const site of callSitesOf(ctx, param.fn)) {
+          const arg = site.args[param.index];
+          if (arg !== undefined) add(deepValues(ctx, arg, depth + 1));
+        }
+      } else if (binding.init !== null && (binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var')) {
+        const last = binding.path[binding.path.length - 1];
+        if (last !== undefined && 'rest' in last && binding.path.length === 1) add(deepValues(ctx, binding.init, depth + 1));
+        else if (binding.path.length === 0) add(copiedValues(ctx, binding.init, depth));
+      }
+    }
+  } else if (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') {
+    let keys = ctx.memberKeys(inner);
+    if (keys === null) {
+      const symbolic = symbolicStrings(ctx, (inner as Node & { property: Node }).property);
+      keys = symbolic.some((k) => k.includes(HOLE)) ? null : symbolic;
+    }
+    if (keys !== null) {
+      const object = (inner as Node & { object: Node }).object;
+      for (const value of deepValues(ctx, object, depth + 1)) {
+        if (value === UNKNOWN_VALUE) continue;
+        for (const key of keys) add([memberPath(value, key)]);
+      }
+      // `const o = {}; o.x = cp.exec; o.x(...)`
+      const base = unwrap(object);
+      if (base.type === 'Identifier') {
+        const binding = ctx.resolve(base);
+        if (binding && binding.init !== null && unwrap(binding.init).type === 'ObjectExpression') {
+          for (const reference of binding.references) {
+            const up = logicalParent(reference);
+            if (up.parent === null || up.key !== 'object' || !keys.includes(staticMemberName(up.parent) ?? '')) continue;
+            const assign = logicalParent(up.parent);
+            if (assign.parent?.type === 'AssignmentExpression' && assign.key === 'left') add(deepValues(ctx, (assign.parent as Node & { right: Node }).right, depth + 1));
+          }
+        }
+      }
+    }
+  }
+  const result: ReadonlySet<string> = out.size === 0 ? shallow : out;
+  deepCache.set(inner, result);
+  return result;
+}
+
+/** Values of a copy: `Object.assign({}, x)`, `{ ...x }`. */
+function copiedValues(ctx: RuleContext, init: Node, depth: number): ReadonlySet<string> {
+  const inner = unwrap(init);
+  const out = new Set<string>();
+  if (inner.type === 'ObjectExpression') {
+    for (const property of inner.properties) if (property.type === 'SpreadElement') for (const v of deepValues(ctx, property.argument, depth + 1)) out.add(v);
+  } else if ((inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') && ctx.values(inner.callee).has('Object.assign')) {
+    for (const arg of inner.arguments.slice(1)) for (const v of deepValues(ctx, arg as Node, depth + 1)) out.add(v);
+  }
+  out.delete(UNKNOWN_VALUE);
+  return out;
 }
 
 function hasAny(values: ReadonlySet<string>, table: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
@@ -1307,7 +1420,7 @@ export function processCallOf(ctx: RuleContext, node: Node): ProcessCall | null 
   let result: ProcessCall | null = null;
   {
     const target = ctx.callTarget(node);
-    const found = lookup(target.callee, PROCESS_APIS);
+    const found = lookup(calleeValuesOf(ctx, node), PROCESS_APIS);
     if (found !== null && (found[1] !== 'file' || found[0] !== 'Deno.Command' || target.construct)) {
       result = describeProcessCall(ctx, node, found[0], found[1], target.args, target.via);
     }
@@ -1550,7 +1663,7 @@ export function fsCallOf(ctx: RuleContext, node: Node): FsCall | null {
   {
     const target = ctx.callTarget(node);
     const args = target.args ?? [];
-    for (const value of target.callee) {
+    for (const value of calleeValuesOf(ctx, node as Node & { callee: Node })) {
       if (RECURSIVE_DELETERS.has(value)) {
         result = { node, api: displayPath(value), paths: args[0] ? [{ node: args[0], op: 'delete' }] : [], recursive: true };
         break;
@@ -1838,7 +1951,7 @@ export function networkInstanceOf(ctx: RuleContext, node: Node, depth = 0): Inst
       if (inner.type === 'AwaitExpression') result = inner.argument ? networkInstanceOf(ctx, inner.argument, depth + 1) : null;
       else {
         const target = ctx.callTarget(inner);
-        const found = lookup(target.callee, INSTANCE_FACTORIES);
+        const found = lookup(calleeValuesOf(ctx, inner), INSTANCE_FACTORIES);
         if (found !== null) result = { kind: found[1], creation: inner };
         else if (target.callee.has('document.createElement') && target.args?.[0]) {
           const tag = ctx.foldStrings(target.args[0]);
@@ -1989,7 +2102,7 @@ export function networkSinkOf(ctx: RuleContext, node: Node): NetworkSink | null 
 function functionSink(ctx: RuleContext, node: Node & { callee: Node; arguments: Node[] }): NetworkSink | null {
   if (!hasAny(calleeValuesOf(ctx, node), SINK_FUNCTIONS)) return null;
   const target = ctx.callTarget(node);
-  const found = lookup(target.callee, SINK_FUNCTIONS);
+  const found = lookup(calleeValuesOf(ctx, node), SINK_FUNCTIONS);
   if (found === null) return null;
   const [path, { shape, channel }] = found;
   if ((channel === 'websocket' || channel === 'eventsource') && !target.construct && path !== 'module:ws') return null;

@@ -79,7 +79,6 @@ export default defineRule({
   create(context) {
     /** Conditionals seen in the walk; judged at the end, and only if the file reads a lifecycle variable. */
     const candidates: Node[] = [];
-    let lifecycleRead = false;
     const gatesOf = (node: Node): { node: Node; gate: string; ranges: Range[] } | null => {
       let test: Node;
       const ranges: Range[] = [];
@@ -115,11 +114,17 @@ export default defineRule({
     const collect = (node: Node): void => {
       candidates.push(node);
     };
+    /** Nodes that read a lifecycle variable or process.argv (argv counts only with an install word). */
+    const reads: Node[] = [];
+    let argvReads: Node[] = [];
+    let installWord = false;
     const noteRead = (node: Node & { object: Node }): void => {
-      if (lifecycleRead) return;
       const values = context.values(node.object);
-      if (values.has('process.argv') || context.values(node).has('process.argv')) lifecycleRead = true;
-      else if (values.has('process.env')) lifecycleRead = envReadNames(context, node)?.some(isLifecycleEnvName) ?? false;
+      if (values.has('process.env')) {
+        if (envReadNames(context, node)?.some(isLifecycleEnvName)) reads.push(node);
+      } else if (values.has('process.argv') || (values.has('process') && context.values(node).has('process.argv'))) {
+        if (argvReads.length < 64) argvReads.push(node);
+      }
     };
     const { visitor, facts } = withFacts(context, {
       IfStatement: collect,
@@ -130,15 +135,21 @@ export default defineRule({
       SwitchStatement: collect,
       MemberExpression: noteRead,
       OptionalMemberExpression: noteRead,
+      StringLiteral: (node: Node & { value: string }) => {
+        if (!installWord && node.value.length <= 13 && node.value.includes('install') && INSTALL_WORD.test(node.value)) installWord = true;
+      },
       ObjectProperty: (node: Node) => {
         // const { npm_lifecycle_event: event } = process.env
-        if (lifecycleRead || context.parentOf(node)?.type !== 'ObjectPattern') return;
-        for (const value of context.ownValues(node)) if (value.startsWith('process.env.') && isLifecycleEnvName(value.slice(12))) lifecycleRead = true;
+        if (context.parentOf(node)?.type !== 'ObjectPattern') return;
+        for (const value of context.ownValues(node)) if (value.startsWith('process.env.') && isLifecycleEnvName(value.slice(12))) reads.push(node);
       },
       'Program:exit': () => {
-        if (!lifecycleRead || candidates.length === 0) return;
+        if (!installWord) argvReads = [];
+        if ((reads.length === 0 && argvReads.length === 0) || candidates.length === 0) return;
+        const positions = lifecyclePositions(context, [...reads, ...argvReads]);
         const all = facts();
         for (const candidate of candidates) {
+          if (!mentions(positions, testOf(candidate))) continue;
           const found = gatesOf(candidate);
           if (found === null) continue;
           const { node, gate, ranges } = found;
@@ -159,6 +170,80 @@ export default defineRule({
     return visitor;
   },
 });
+
+/** The expression a conditional tests. */
+function testOf(node: Node): Node {
+  switch (node.type) {
+    case 'IfStatement':
+    case 'ConditionalExpression':
+      return node.test;
+    case 'LogicalExpression':
+      return node.left;
+    case 'SwitchStatement':
+      return node.discriminant;
+    default:
+      return node;
+  }
+}
+
+/**
+ * Sorted offsets where lifecycle data is read: the reads themselves and the references of
+ * variables initialised from them (two levels of aliasing).
+ */
+function lifecyclePositions(context: RuleContext, reads: readonly Node[]): number[] {
+  const positions: number[] = [];
+  let frontier: readonly Node[] = reads;
+  for (let round = 0; round < 3 && frontier.length > 0; round++) {
+    const next: Node[] = [];
+    for (const read of frontier) {
+      positions.push(read.start ?? -1);
+      // Climb to a declarator whose initialiser holds the read: `const go = env.npm_lifecycle_event === 'x'`.
+      let child: Node = read;
+      for (let parent = context.parentOf(child), depth = 0; parent !== null && depth < 8; child = parent, parent = context.parentOf(parent), depth++) {
+        if (parent.type === 'VariableDeclarator') {
+          if (context.parentKeyOf(child) === 'init' && parent.id.type === 'Identifier') {
+            const binding = context.resolve(parent.id);
+            if (binding) next.push(...binding.references.slice(0, 64));
+          } else if (parent.id.type === 'ObjectPattern') {
+            for (const id of collectPatternIds(parent.id)) {
+              const binding = context.resolve(id);
+              if (binding) next.push(...binding.references.slice(0, 64));
+            }
+          }
+          break;
+        }
+        if (parent.type.endsWith('Statement') || parent.type === 'Program') break;
+      }
+    }
+    frontier = next;
+  }
+  return positions.sort((a, b) => a - b);
+}
+
+function collectPatternIds(pattern: Node): (Node & { type: 'Identifier' })[] {
+  const out: (Node & { type: 'Identifier' })[] = [];
+  walk(pattern, {
+    enter(node, parent, key) {
+      if (node.type === 'Identifier' && key !== 'key') out.push(node as Node & { type: 'Identifier' });
+      return undefined;
+    },
+  });
+  return out;
+}
+
+/** True when a sorted offset list has an entry inside the node. */
+function mentions(positions: readonly number[], node: Node): boolean {
+  const start = node.start ?? 0;
+  const end = node.end ?? 0;
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < positions.length && positions[lo]! < end;
+}
 
 /** The region plus the bodies of local functions called from it (a few levels deep). */
 function expand(facts: FileFacts, ranges: Range[]): Range[] {

@@ -37,6 +37,8 @@ ruleTester(rule, {
     "const s = 'child_process.exec(\"curl x | sh\")'; // require('child_process').exec('ls')",
     { code: 'import type { ChildProcess } from "child_process"; let c: ChildProcess;', filename: 'a.ts' },
     'const { promisify } = require("util"); const sleep = promisify(setTimeout);',
+    'function run(m) { return m.exec("x"); }\nrun(/re/); run(database);',
+    'const o = {};\no.x = (c) => c;\no.x("id");',
   ],
   invalid: [
     { code: 'require("child_process").exec("ls")', errors: [{ messageId: 'childProcess', line: 1, column: 1, message: '`ls`' }] },
@@ -73,6 +75,11 @@ ruleTester(rule, {
     { code: 'const execa = require("execa");\nexeca("ls", ["-la"]);', errors: [{ messageId: 'childProcess', line: 2, column: 1, message: '`execa`' }] },
     { code: 'const spawn = require("cross-spawn");\nspawn.sync("make", []);', errors: [{ messageId: 'childProcess', line: 2, column: 1 }] },
     { code: 'Bun.spawn(["ls", "-la"]);', errors: [{ messageId: 'childProcess', line: 1, column: 1, message: '`ls -la`' }] },
+    { code: 'const cp = require("child_process");\n["exec"].forEach((k) => cp[k]("id"));', errors: [{ messageId: 'childProcess', line: 2, column: 25 }] },
+    { code: 'const cp = require("child_process");\nfunction runner(m) { return m.execSync("id"); }\nrunner(cp);', errors: [{ messageId: 'childProcess', line: 2, column: 29 }] },
+    { code: 'const cp = require("child_process");\nconst o = {};\no.x = cp.execFile;\no.x("id");', errors: [{ messageId: 'childProcess', line: 4, column: 1 }] },
+    { code: 'const cp = require("child_process");\nconst lib = Object.assign({}, cp);\nlib.exec("id");', errors: [{ messageId: 'childProcess', line: 3, column: 1 }] },
+    { code: 'const { ...rest } = require("child_process");\nrest.spawn("id");', errors: [{ messageId: 'childProcess', line: 2, column: 1 }] },
     { code: 'const cp = require("child_process");\nqueue.push(cp.exec);', errors: [{ messageId: 'passed', line: 2, column: 12 }] },
     {
       code: "require('child_process').execSync(Buffer.from('Y3VybCBldmls', 'base64').toString())",
