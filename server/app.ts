@@ -4,7 +4,6 @@
 // (415/413/400) → schema 400 → policy 400/403 → handler. Every error is a problem+json document.
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { analyze } from '../analyzer/engine.js';
 import type { Language, SourceType } from '../analyzer/types.js';
 import { RULES } from '../rules/index.js';
 import { ERROR_CODES, type RunResult } from '../executor/types.js';
@@ -16,6 +15,7 @@ import { RateLimiter } from './rate-limit.js';
 import { GateError, RunGate, type Release } from './run-gate.js';
 import type { BackendRunOutcome, RunBackend } from './backend.js';
 import { createExecutorBackend } from './executor-backend.js';
+import { AnalysisQueueFull, createAnalysisService } from './analysis.js';
 import { buildOpenApi, type RouteRecord } from './openapi.js';
 import {
   analyzeBodySchema,
@@ -108,6 +108,13 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
     queue: settings.queue,
     queuePerClient: settings.queuePerClient,
     queueTimeoutMs: settings.queueTimeoutMs,
+  });
+  const analysis = createAnalysisService({
+    threads: settings.analysisThreads,
+    timeoutMs: settings.analysisTimeoutMs,
+    maxQueue: settings.queue * 4,
+    policies: config.policies,
+    onThreadError: (error) => app.log.warn({ err: error }, 'analysis thread stopped and was replaced'),
   });
   const limiter = settings.rateLimit === null ? null : new RateLimiter({ ...settings.rateLimit, ...(options.now ? { now: options.now } : {}) });
   const runGraceMs = options.runGraceMs ?? 10_000;
@@ -220,14 +227,21 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
     async (request) => {
       const body = request.body as AnalyzeBody;
       const policy = selectPolicy(request, body.policy);
-      const report = analyze(body.code, {
-        filename: body.filename ?? defaultFilename('input', body.language),
-        policy,
-        ...(body.language !== undefined ? { language: body.language } : {}),
-        ...(body.sourceType !== undefined ? { sourceType: body.sourceType } : {}),
-      });
-      request.airlockNote!.verdict = report.verdict;
-      return { verdict: report.verdict, findings: report.findings, durationMs: report.stats.durationMs, policy: policy.name };
+      let outcome;
+      try {
+        outcome = await analysis.analyze({
+          source: body.code,
+          filename: body.filename ?? defaultFilename('input', body.language),
+          policy: policy.name,
+          ...(body.language !== undefined ? { language: body.language } : {}),
+          ...(body.sourceType !== undefined ? { sourceType: body.sourceType } : {}),
+        });
+      } catch (error) {
+        if (error instanceof AnalysisQueueFull) throw problems.queueFull(1, 'the analysis queue is full; retry later');
+        throw error;
+      }
+      request.airlockNote!.verdict = outcome.verdict;
+      return { verdict: outcome.verdict, findings: outcome.findings, durationMs: outcome.durationMs, policy: policy.name };
     },
   );
 
@@ -387,6 +401,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
         if (!result.drained && backend !== null) await backend.close();
         await app.close();
         if (result.drained && backend !== null) await backend.close();
+        await analysis.close();
       })();
       await closing;
       return result;

@@ -50,6 +50,10 @@ const serverSchema = z
     workers: z.number().int().min(1).max(256).optional(),
     /** Runs waiting for a worker before new ones get 503. */
     queue: z.number().int().min(0).max(100_000).optional(),
+    /** Threads that run POST /v1/analyze off the event loop (0: on the main thread). */
+    analysisThreads: z.number().int().min(0).max(64).optional(),
+    /** Longest one analysis may take on a thread; past it the answer is a reject (fail closed). */
+    analysisTimeoutMs: z.number().int().positive().optional(),
     /** Runs one client may have waiting (default: half the queue). */
     queuePerClient: z.number().int().min(1).max(100_000).optional(),
     /** Longest a run waits in the queue before it gets 503. */
@@ -107,6 +111,8 @@ export interface ServerSettings {
   workers: number;
   queue: number;
   queuePerClient: number | undefined;
+  analysisThreads: number;
+  analysisTimeoutMs: number;
   queueTimeoutMs: number;
   bodyLimit: number;
   requestTimeoutMs: number;
@@ -139,6 +145,8 @@ export function defaultSettings(): ServerSettings {
     workers: Math.max(1, availableParallelism()),
     queue: 64,
     queuePerClient: undefined,
+    analysisThreads: 1,
+    analysisTimeoutMs: 10_000,
     queueTimeoutMs: 10_000,
     bodyLimit: 1024 * 1024,
     requestTimeoutMs: 10_000,
