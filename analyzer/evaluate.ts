@@ -1257,6 +1257,13 @@ export class Evaluator {
       const staticValues = this.values(callee);
       const staticResult = this.foldStaticCall(staticValues, args, state);
       if (staticResult !== null) return staticResult;
+      if (method === 'decode' && args.length >= 1 && args[0]!.type !== 'SpreadElement' && this.isUtf8TextDecoder(callee.object)) {
+        const bytes = this.foldSingle(args[0]!, state);
+        state.decoders.add('bytes');
+        if (bytes instanceof ConstBuffer) return [checkString(bytes.bytes.toString('utf8'))];
+        if (Array.isArray(bytes)) return [checkString(Buffer.from((bytes as Const[]).map((b) => Number(toPrimitive(b)) & 255)).toString('utf8'))];
+        throw FAIL;
+      }
       // `String.fromCharCode.apply(null, codes)`, `atob.call(null, s)`: a known pure function called indirectly.
       if ((method === 'apply' || method === 'call') && args.every((arg) => arg.type !== 'SpreadElement')) {
         const forwarded =
@@ -1346,7 +1353,10 @@ export class Evaluator {
         return [jsonToConst(parsed)];
       }
       case 'Buffer.from':
-      case 'module:buffer.Buffer.from': {
+      case 'module:buffer.Buffer.from':
+      // The deprecated `new Buffer(string, encoding)` / `Buffer(...)` decode the same way.
+      case 'Buffer':
+      case 'module:buffer.Buffer': {
         const [source, encoding] = spreadArgs();
         if (typeof source === 'string') {
           const enc = encoding === undefined ? 'utf8' : constToString(encoding);
@@ -1361,9 +1371,36 @@ export class Evaluator {
         if (source instanceof ConstBuffer) return [source];
         throw FAIL;
       }
+      case 'Uint8Array':
+      case 'Uint8Array.from': {
+        const [source] = spreadArgs();
+        if (Array.isArray(source)) {
+          state.decoders.add('bytes');
+          return [new ConstBuffer(Buffer.from((source as Const[]).map((b) => Number(toPrimitive(b)) & 255)))];
+        }
+        if (source instanceof ConstBuffer) return [new ConstBuffer(Buffer.from(source.bytes))];
+        throw FAIL;
+      }
       default:
         return null;
     }
+  }
+
+  /** `new TextDecoder()` (UTF-8), directly or through a constant: its `decode(bytes)` folds. */
+  private isUtf8TextDecoder(node: Node): boolean {
+    let current = unwrap(node);
+    for (let hops = 0; hops < 4 && current.type === 'Identifier'; hops++) {
+      const binding = this.scope.references.get(current);
+      if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
+      current = unwrap(binding.init);
+    }
+    if (current.type !== 'NewExpression') return false;
+    const ctor = this.values(current.callee as Node);
+    if (!ctor.has('TextDecoder') && !ctor.has('module:util.TextDecoder')) return false;
+    const label = current.arguments[0];
+    if (label === undefined) return true;
+    const names = this.foldStrings(label as Node);
+    return names !== null && names.every((n) => /^utf-?8$/i.test(n));
   }
 
   /** `arr.map(fn)`, `.filter(fn)`, `.reduce(fn, init)` with an inline arrow or function of constants. */

@@ -400,6 +400,9 @@ export function sinkOfPath(path: string): { kind: SinkKind; name: string } | nul
   if (path === 'module._compile' || path.endsWith('._compile')) return { kind: 'code', name: 'Module._compile' };
   if (path === 'require' || path === 'module:module._load' || path === 'module:module.prototype.require') return { kind: 'loader', name: path === 'module:module._load' ? 'Module._load' : 'require' };
   if (path === 'import') return { kind: 'loader', name: 'import()' };
+  // Web workers and importScripts load code from a URL (a blob: or data: URL can hold a payload).
+  if (path === 'Worker' || path === 'SharedWorker') return { kind: 'code', name: path };
+  if (path === 'importScripts') return { kind: 'code', name: 'importScripts' };
   if (path.startsWith('module:child_process.')) {
     const fn = path.slice('module:child_process.'.length);
     if (SHELL_FUNCTIONS.has(fn)) return { kind: 'shell', name: `child_process.${fn}` };
@@ -428,7 +431,7 @@ export function execSink(context: RuleContext, node: Node): ExecSink | null {
       continue;
     }
     if (sink.kind === 'loader') continue; // loaderCall above decided
-    if (fn === 'module:vm.Script' || fn === 'module:vm.SourceTextModule') {
+    if (fn === 'module:vm.Script' || fn === 'module:vm.SourceTextModule' || fn === 'Worker' || fn === 'SharedWorker') {
       if (!target.construct) continue;
       sink = { ...sink, name: `new ${sink.name}` };
     } else if (FUNCTION_CONSTRUCTORS.has(fn)) {
@@ -573,7 +576,7 @@ const NETWORK_MODULES: ReadonlySet<string> = new Set([
   'ky',
   'socket.io-client',
 ]);
-const NETWORK_GLOBALS: ReadonlySet<string> = new Set(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'WebTransport', 'RTCPeerConnection', 'importScripts']);
+const NETWORK_GLOBALS: ReadonlySet<string> = new Set(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'WebTransport', 'RTCPeerConnection']);
 const FILE_READS: ReadonlySet<string> = new Set(['readFileSync', 'readFile', 'createReadStream', 'readSync', 'read', 'readJson', 'readJsonSync', 'readJSON']);
 /** Packages that read pixels or hidden messages out of images and media. */
 const MEDIA_MODULES: ReadonlySet<string> = new Set([
@@ -677,6 +680,7 @@ export function suspiciousFile(source: FlowSource): boolean {
 
 const DECODER_CALL_NAMES: ReadonlySet<string> = new Set([
   'atob',
+  'Buffer',
   'from',
   'fromCharCode',
   'fromCodePoint',
@@ -758,6 +762,9 @@ const PASS_ARGUMENTS: ReadonlySet<string> = new Set([
   'module:buffer.Buffer.concat',
   'TextDecoder.prototype.decode',
   'Promise.resolve',
+  'URL.createObjectURL',
+  'createObjectURL',
+  'Blob',
 ]);
 const CALLBACK_METHODS: ReadonlySet<string> = new Set(['map', 'filter', 'reduce', 'then', 'flatMap']);
 
@@ -833,7 +840,7 @@ export function traceFlow(context: RuleContext, node: Node): Flow {
           if (radix !== null && radix.values.length === 1 && Number(radix.values[0]) === 16) return decoder(call, 'hex', depth, targetArgs);
           if (radix !== null && radix.values.length === 1 && Number(radix.values[0]) === 2) return decoder(call, 'bits', depth, targetArgs);
         }
-        if (fn === 'Buffer.from' || fn === 'module:buffer.Buffer.from') {
+        if (fn === 'Buffer.from' || fn === 'module:buffer.Buffer.from' || fn === 'Buffer' || fn === 'module:buffer.Buffer') {
           const encoding = targetArgs[1] ? context.foldStrings(targetArgs[1]) : null;
           if (encoding !== null && encoding.some((e) => /^base64(url)?$/i.test(e))) return decoder(call, 'base64', depth, targetArgs);
           if (encoding !== null && encoding.some((e) => /^hex$/i.test(e))) return decoder(call, 'hex', depth, targetArgs);

@@ -37,6 +37,9 @@ type MessageId =
   | 'packedPayload'
   | 'decodedSink';
 
+/** Sinks that take a URL of code rather than code. */
+const URL_SINKS: ReadonlySet<string> = new Set(['new Worker', 'new SharedWorker', 'importScripts']);
+
 /** Methods whose callback receives the receiver's data: `fetch(u).then(r => r.text()).then(eval)`. */
 const CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'on', 'once', 'addListener', 'addEventListener', 'map', 'forEach']);
 
@@ -152,7 +155,7 @@ function checkPayload(context: RuleContext<MessageId>, node: Node, sink: ExecSin
     if (folded !== null) {
       const decoders = decodingOperations(folded.decoders);
       const text = folded.values.length > 0 ? constText(folded.values[0]!) : null;
-      if (sink.kind === 'loader' && text !== null) {
+      if ((sink.kind === 'loader' || URL_SINKS.has(sink.name)) && text !== null) {
         const dataUrl = dataUrlPayload(text);
         if (dataUrl !== null && (dataUrl.encoded || decoders.size > 0)) {
           context.report({ node, messageId: 'dataUrlModule', data: { sink: sink.name, preview: preview(dataUrl.text) } });

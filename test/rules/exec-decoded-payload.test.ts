@@ -37,6 +37,7 @@ ruleTester(rule, {
     'function UTF8ToString(ptr) { let s = ""; while (HEAP[ptr]) s += String.fromCharCode(HEAP[ptr++]); return s; }\nfunction _emscripten_run_script(ptr) { eval(UTF8ToString(ptr)); }',
     // A data: URL that is not encoded is no-dynamic-import's concern.
     "import('data:text/javascript,export default 1');",
+    "new Worker('worker.js'); new Worker(new URL('./w.js', import.meta.url), { type: 'module' });",
     // Keys that are decoded but lead nowhere dangerous.
     "const k = atob('bG9n'); console[k]('hi');",
   ],
@@ -243,6 +244,22 @@ ruleTester(rule, {
     {
       code: 'const xhr = new XMLHttpRequest();\nxhr.onload = () => eval(xhr.responseText);',
       errors: [{ messageId: 'remotePayload', line: 2, column: 20, message: 'XMLHttpRequest' }],
+    },
+    {
+      name: 'the deprecated Buffer constructor and TextDecoder',
+      code: "eval(new Buffer('YWxlcnQoMSk=', 'base64').toString());\neval(new TextDecoder().decode(new Uint8Array([97, 108, 101, 114, 116, 40, 49, 41])));",
+      errors: [
+        { messageId: 'decodedPayload', line: 1, column: 1, message: 'base64' },
+        { messageId: 'decodedPayload', line: 2, column: 1, message: 'byte arrays reaches `eval`: "alert(1)"' },
+      ],
+    },
+    {
+      name: 'a worker made from a decoded blob, and importScripts of an encoded data: URL',
+      code: "new Worker(URL.createObjectURL(new Blob([atob(payload)])));\nimportScripts('data:text/javascript;base64,YWxlcnQoMSk=');",
+      errors: [
+        { messageId: 'decodedInput', line: 1, column: 1, message: '`new Worker`' },
+        { messageId: 'dataUrlModule', line: 2, column: 1, message: 'alert(1)' },
+      ],
     },
     {
       name: 'decode-and-run helper with an unknown input',
