@@ -1,12 +1,11 @@
 // The run backend over the executor's one-shot runs (executor/executor.ts `Runner`: a fresh realm per
-// run from a warm worker), with modules served through MemoryHooks.
+// run from a warm worker), with modules served through MemoryHooks and `input` handed over as data.
 //
 // One single-worker Runner per worker rather than one Runner of N: the server then knows which worker
 // a run used and when that worker is ready again. After a run killed at a limit the worker is being
 // replaced; the server keeps that slot (charged to the client whose run it was) until the replacement
 // is ready, instead of admitting the next run to wait inside the executor's queue, where it would
 // take whichever worker frees first and could leave other clients' short runs behind a killed one.
-import type { Finding } from '../analyzer/types.js';
 import { Runner } from '../executor/executor.js';
 import { MemoryHooks } from '../executor/hooks/index.js';
 import { ERROR_CODES, type ModuleHooks, type RunResult } from '../executor/types.js';
@@ -57,15 +56,15 @@ class ExecutorBackend implements RunBackend {
         return { result: badRequest((error as Error).message, started) };
       }
     }
-    const entry = request.input === undefined ? null : inputPrefix(request.source, request.input.value);
     const runner = await this.#take();
     let result: RunResult;
     try {
-      result = await runner.run(entry?.source ?? request.source, {
+      result = await runner.run(request.source, {
         policy: request.policy,
         limits: request.limits,
         filename: entryFilename(request),
         ...(hooks !== undefined ? { hooks: hooks as ModuleHooks } : {}),
+        ...(request.input !== undefined ? { input: request.input.value } : {}),
       });
     } catch (error) {
       const workerReady = this.#whenReady(runner);
@@ -73,9 +72,7 @@ class ExecutorBackend implements RunBackend {
       if (code === ERROR_CODES.BAD_REQUEST || code === ERROR_CODES.BAD_POLICY) return { result: badRequest((error as Error).message, started, code), workerReady };
       throw error;
     }
-    const workerReady = this.#whenReady(runner);
-    if (entry !== null) result = { ...result, findings: entry.fixFindings(result.findings, new Set(hooks?.locations ?? [])) };
-    return { result, workerReady };
+    return { result, workerReady: this.#whenReady(runner) };
   }
 
   async close(): Promise<void> {
@@ -131,38 +128,4 @@ function badRequest(message: string, started: number, code: typeof ERROR_CODES.B
     error: { code, name: 'BadRequest', message },
     durationMs: performance.now() - started,
   };
-}
-
-const DIRECTIVE_PROLOGUE = /^(?:\uFEFF)?(?:[ \t]*(?:'use strict'|"use strict")[ \t]*;?)/;
-
-/**
- * STOPGAP until the executor takes an `input` option: the value is declared in the entry's own text,
- * `const input = <JSON>;`, inserted on line 1 (after a "use strict" directive, which must stay first)
- * without a newline, so line numbers are unchanged; findings on line 1 are shifted back. Gate 1 sees
- * the declaration (a data literal, nothing to flag), and code that declares its own `input` at top
- * level gets a redeclaration SyntaxError.
- */
-export function inputPrefix(
-  source: string,
-  value: unknown,
-): { source: string; fixFindings: (findings: Finding[], moduleLocations: ReadonlySet<string>) => Finding[] } {
-  // JSON.stringify leaves U+2028/U+2029 raw; escaped, the declaration stays on one line for every parser.
-  const json = JSON.stringify(value === undefined ? null : value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  const declaration = `const input = ${json}; `;
-  const at = DIRECTIVE_PROLOGUE.exec(source)?.[0].length ?? 0;
-  const shifted = `${source.slice(0, at)}${at > 0 ? ' ' : ''}${declaration}${source.slice(at)}`;
-  const inserted = shifted.length - source.length;
-  const column = (c: number) => (c > at + inserted ? c - inserted : c > at ? at + 1 : c);
-  const fixFindings = (findings: Finding[], moduleLocations: ReadonlySet<string>) =>
-    findings.map((finding) => {
-      // The gateway marks findings of imported modules with data.module = their location; only the
-      // entry's own text was shifted. (Rules may put a specifier in data.module too, hence the set.)
-      const module = finding.data?.module;
-      if ((finding.line !== 1 && finding.endLine !== 1) || (typeof module === 'string' && moduleLocations.has(module))) return finding;
-      const out = { ...finding };
-      if (out.line === 1) out.column = column(out.column);
-      if (out.endLine === 1) out.endColumn = column(out.endColumn);
-      return out;
-    });
-  return { source: shifted, fixFindings };
 }

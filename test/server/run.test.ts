@@ -65,17 +65,19 @@ describe('POST /v1/run with the executor', () => {
     assert.equal(strictInput.body.value, 3);
   });
 
-  it('keeps findings of submitted code where they are when input is given', async () => {
+  it('hands input over as data: null is a value, no input is no global, code may shadow it', async () => {
+    assert.equal((await run({ code: 'input', input: null })).body.value, null);
+    assert.equal((await run({ code: 'typeof input' })).body.value, 'undefined');
+    assert.equal((await run({ code: 'const input = 5; input', input: 7 })).body.value, 5);
     const rejected = await run({ code: 'eval("1")', input: { big: 'x'.repeat(100) } });
     assert.equal(rejected.body.status, 'rejected');
     const finding = rejected.body.findings.find((f) => f.ruleId === 'no-eval');
-    assert.deepEqual([finding?.line, finding?.column, finding?.endColumn], [1, 1, 5]);
-    const later = await run({ code: '1;\n  eval("1")', input: 1 });
-    const second = later.body.findings.find((f) => f.ruleId === 'no-eval');
-    assert.deepEqual([second?.line, second?.column], [2, 3]);
-    const strict = await run({ code: '"use strict"; eval("1")', input: [1, 2] });
-    const third = strict.body.findings.find((f) => f.ruleId === 'no-eval');
-    assert.deepEqual([third?.line, third?.column], [1, 15]);
+    assert.deepEqual([finding?.line, finding?.column, finding?.endColumn], [1, 1, 5], 'findings point into the code as sent');
+  });
+
+  it('turns sourceType into the entry\'s format', async () => {
+    assert.equal((await run({ code: '1 + 1', sourceType: 'script' })).body.value, 2);
+    assert.equal((await run({ code: 'export default 3', sourceType: 'module' })).body.value, 3);
   });
 
   it('rejects what gate 1 rejects, without running it', async () => {
