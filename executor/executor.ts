@@ -244,6 +244,7 @@ function finishCall(outcome: SandboxOutcome, policy: Policy, started: number, fi
       break;
   }
   if (outcome.notice === 'output-limit' || outcome.notice === 'memory-limit') return noticeResult(outcome.notice, undefined, policy, started, findings, out);
+  if (outcome.notice === 'exit' && outcome.outcome !== 'exit') return noticeResult('exit', outcome.noticeExitCode, policy, started, findings, out);
   if (outcome.outcome === 'exit') {
     const code = outcome.exitCode ?? 0;
     return result({ status: 'exit', exitCode: code, error: airlockError(ERROR_CODES.EXIT, 'Exit', `guest code called exit(${code})`) }, started, findings, out);
