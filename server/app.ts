@@ -112,7 +112,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<A
   const analysis = createAnalysisService({
     threads: settings.analysisThreads,
     timeoutMs: settings.analysisTimeoutMs,
-    maxQueue: settings.queue * 4,
+    maxQueue: Math.max(16, settings.queue * 4),
     policies: config.policies,
     onThreadError: (error) => app.log.warn({ err: error }, 'analysis thread stopped and was replaced'),
   });
