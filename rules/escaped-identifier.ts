@@ -12,6 +12,9 @@ import { preview } from './_obfuscation.js';
 
 type MessageId = 'identifier' | 'memberKey' | 'propertyKey' | 'specifier';
 
+/** Reflect and Object functions whose second argument is a property key. */
+const KEY_FUNCTIONS: ReadonlySet<string> = new Set(['get', 'set', 'has', 'deleteProperty', 'defineProperty', 'getOwnPropertyDescriptor']);
+
 /** Escapes in raw source text: \xHH, \uHHHH, \u{H...}, and legacy octal \NNN. */
 const ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|([0-3][0-7]{1,2}|[4-7][0-7]))/g;
 
@@ -138,11 +141,24 @@ export default defineRule({
       ExportNamedDeclaration(node: Node & { source?: Node | null }) {
         checkSpecifier(node.source);
       },
-      CallExpression(node: Node & { arguments: Node[] }) {
+      CallExpression(node: Node & { callee: Node; arguments: Node[] }) {
         const first = node.arguments[0];
+        // `Reflect.get(globalThis, '\x65val')`, `Object.getOwnPropertyDescriptor(o, '\x65val')`: keys as arguments.
+        const second = node.arguments[1];
+        if (second !== undefined && mayHoldEscapes(context, second)) {
+          const callee = unwrap(node.callee);
+          if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && KEY_FUNCTIONS.has(callee.property.name)) {
+            const owner = context.values(callee.object);
+            if (owner.has('Reflect') || owner.has('Object')) checkKey(second, 'memberKey');
+          }
+        }
         if (first === undefined || !mayHoldEscapes(context, first)) return;
         const loader = loaderCall(context, node);
         if (loader !== null && loader.specifier === first) checkSpecifier(first);
+      },
+      BinaryExpression(node: Node & { operator: string; left: Node }) {
+        // `'\x65val' in globalThis`.
+        if (node.operator === 'in' && mayHoldEscapes(context, node.left)) checkKey(node.left, 'memberKey');
       },
     };
   },

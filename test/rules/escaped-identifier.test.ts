@@ -18,6 +18,7 @@ ruleTester(rule, {
     // Plain keys and specifiers.
     "obj['eval']; require('child_process'); import('./x.js');",
     "const s = 'use \\x65val carefully';",
+    "map.get(k, '\\x41'); store.set('key', '\\x41BC'); if ('\\u00e9' in accents) {}",
   ],
   invalid: [
     { code: '\\u0065val(code);', errors: [{ messageId: 'identifier', line: 1, column: 1, message: 'it is `eval`' }] },
@@ -37,6 +38,9 @@ ruleTester(rule, {
     { code: "import('\\u{63}hild_process');", errors: [{ messageId: 'specifier', column: 8 }] },
     { code: "import cp from '\\x63hild_process';", filename: 'x.mjs', errors: [{ messageId: 'specifier', column: 16 }] },
     { code: "export * from 'child\\x5fprocess';", filename: 'x.mjs', errors: [{ messageId: 'specifier', column: 15 }] },
+    { code: "Reflect.get(globalThis, '\\x65val')(x);", errors: [{ messageId: 'memberKey', column: 25, message: "'eval'" }] },
+    { code: "Object.getOwnPropertyDescriptor(globalThis, '\\u0065val');", errors: [{ messageId: 'memberKey', column: 45 }] },
+    { code: "if ('\\x65val' in globalThis) {}", errors: [{ messageId: 'memberKey', column: 5 }] },
     { code: "const { '\\x65xec': run } = cp;", errors: [{ messageId: 'propertyKey', column: 9, message: "'exec'" }] },
     { code: "const o = { '\\u005f_proto__': p };", errors: [{ messageId: 'propertyKey', column: 13, message: '__proto__' }] },
     { code: "class A { '\\x63onstructor'() {} }", errors: [{ messageId: 'propertyKey', column: 11 }] },
