@@ -228,9 +228,14 @@ export function callSitesOf(ctx: RuleContext, fn: Node): readonly CallSite[] {
   return sites;
 }
 
-/** The function a callee expression denotes when it is defined in this file (through const bindings). */
+/**
+ * The function a callee expression denotes when it is defined in this file: through const
+ * bindings, methods of literal objects (`o.get()`), methods of local classes called on an instance
+ * (`new C().m()`, `const c = new C(); c.m()`) or on `this` inside the class.
+ */
 export function localFunction(ctx: RuleContext, callee: Node): Node | null {
   let current = unwrap(callee);
+  if (isMember(current)) return localMethod(ctx, current);
   for (let hops = 0; hops < 6; hops++) {
     if (isFunction(current)) return current;
     if (current.type !== 'Identifier') return null;
@@ -239,6 +244,59 @@ export function localFunction(ctx: RuleContext, callee: Node): Node | null {
     if (binding.kind === 'function') return binding.declaration;
     if ((binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') || binding.init === null) return null;
     if (binding.path.length > 0 || binding.assignments.length > 0) return null;
+    current = unwrap(binding.init);
+  }
+  return null;
+}
+
+function localMethod(ctx: RuleContext, member: Node & { object: Node }): Node | null {
+  const name = staticMemberName(member);
+  if (name === null) return null;
+  const literal = literalObject(ctx, member.object);
+  if (literal !== null) {
+    for (const property of literal.properties) {
+      if (propertyName(ctx, property) !== name) continue;
+      if (property.type === 'ObjectMethod') return property;
+      const value = unwrap((property as Node & { value: Node }).value);
+      return isFunction(value) ? value : null;
+    }
+    return null;
+  }
+  const cls = localClassOf(ctx, member.object);
+  if (cls === null) return null;
+  const body = (cls as Node & { body: { body: Node[] } }).body.body;
+  for (const element of body) {
+    if (element.type !== 'ClassMethod' || (element as Node & { kind: string }).kind !== 'method') continue;
+    const key = (element as Node & { key: Node; computed: boolean }).key;
+    if (!(element as Node & { computed: boolean }).computed && key.type === 'Identifier' && key.name === name) return element;
+  }
+  return null;
+}
+
+/** The local class an expression is an instance of: `new C()`, a const holding one, or `this` in C. */
+function localClassOf(ctx: RuleContext, node: Node): Node | null {
+  let current = unwrap(node);
+  for (let hops = 0; hops < 4; hops++) {
+    if (current.type === 'ThisExpression') {
+      for (let p = parentOf(current); p !== null; p = parentOf(p)) {
+        if (p.type === 'ClassBody') return parentOf(p);
+        if (p.type === 'FunctionDeclaration' || p.type === 'FunctionExpression') return null;
+      }
+      return null;
+    }
+    if (current.type === 'NewExpression') {
+      const ctor = unwrap(current.callee as Node);
+      if (ctor.type === 'ClassExpression') return ctor;
+      if (ctor.type !== 'Identifier') return null;
+      const binding = ctx.resolve(ctor);
+      if (!binding) return null;
+      if (binding.kind === 'class') return binding.declaration;
+      if (binding.init !== null && unwrap(binding.init).type === 'ClassExpression' && binding.assignments.length === 0) return unwrap(binding.init);
+      return null;
+    }
+    if (current.type !== 'Identifier') return null;
+    const binding = ctx.resolve(current);
+    if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return null;
     current = unwrap(binding.init);
   }
   return null;
@@ -403,8 +461,13 @@ export class TaintEngine {
       case 'CallExpression':
       case 'OptionalCallExpression':
         return this.call(node);
-      case 'NewExpression':
-        return this.all(node.arguments as Node[]);
+      case 'NewExpression': {
+        let result = this.all((node.arguments as Node[]).filter((a) => !isFunction(unwrap(a))));
+        // new Promise((resolve) => resolve(t)): the promise carries what is resolved.
+        const executor = node.arguments[0] ? unwrap(node.arguments[0] as Node) : null;
+        if (executor !== null && isFunction(executor)) result = mergeTaint(result, this.resolvedBy(executor));
+        return result;
+      }
       case 'TemplateLiteral':
         return this.all(node.expressions as Node[]);
       case 'TaggedTemplateExpression':
@@ -442,6 +505,20 @@ export class TaintEngine {
       default:
         return CLEAN;
     }
+  }
+
+  /** Taint of the values an executor passes to its first parameter (`resolve(t)`). */
+  private resolvedBy(executor: Node): Taint {
+    const first = (executor as Node & { params: Node[] }).params[0];
+    if (first === undefined || first.type !== 'Identifier') return CLEAN;
+    const binding = this.ctx.resolve(first);
+    if (!binding) return CLEAN;
+    let result = CLEAN;
+    for (const reference of binding.references) {
+      const { parent, key } = logicalParent(reference);
+      if (isCall(parent) && key === 'callee') result = mergeTaint(result, this.all(parent.arguments));
+    }
+    return result;
   }
 
   private member(node: Node & { object: Node; property: Node; computed: boolean }): Taint {

@@ -2465,7 +2465,12 @@ export const SOURCE = {
   sensitiveInput: 512,
   keys: 1024,
   clipboard: 2048,
+  /** The machine's host name or home folder alone: common in telemetry (error reporters send it). */
+  hostName: 4096,
 } as const;
+
+/** Identity kinds; the host name counts only together with another one. */
+const IDENTITY_SOURCES = SOURCE.envIdentity | SOURCE.osIdentity | SOURCE.hostName;
 
 /** Sources whose data is never legitimately sent off the machine or page. */
 export const STRONG_SOURCES = SOURCE.envAll | SOURCE.envIdentity | SOURCE.osIdentity | SOURCE.credentialFile | SOURCE.storageAll | SOURCE.keys | SOURCE.clipboard;
@@ -2485,6 +2490,7 @@ const SOURCE_NAMES: readonly [number, string][] = [
   [SOURCE.sensitiveInput, 'password or card input'],
   [SOURCE.keys, 'keystrokes'],
   [SOURCE.clipboard, 'clipboard contents'],
+  [SOURCE.hostName, 'the host name'],
 ];
 
 /** A phrase for the kinds in a mask ('the whole environment, machine identity'). */
@@ -2494,7 +2500,8 @@ export function describeSources(mask: number): string {
     .join(', ');
 }
 
-const OS_IDENTITY_CALLS: ReadonlySet<string> = new Set(['module:os.hostname', 'module:os.userInfo', 'module:os.networkInterfaces', 'module:os.homedir']);
+const OS_IDENTITY_CALLS: ReadonlySet<string> = new Set(['module:os.userInfo', 'module:os.networkInterfaces']);
+const HOST_NAME_CALLS: ReadonlySet<string> = new Set(['module:os.hostname', 'module:os.homedir']);
 const OS_CLEAN_CALLS: ReadonlySet<string> = new Set(
   ['platform', 'arch', 'type', 'release', 'cpus', 'totalmem', 'freemem', 'uptime', 'tmpdir', 'endianness', 'loadavg', 'version', 'machine', 'availableParallelism', 'EOL'].map((m) => `module:os.${m}`),
 );
@@ -2513,6 +2520,11 @@ const CLIPBOARD_EVENTS = /^(?:paste|copy|cut)$/i;
 const CRYPTO_BARRIERS: ReadonlySet<string> = new Set(['module:crypto.createHash', 'module:crypto.createHmac', 'module:crypto.createSign', 'module:crypto.createCipheriv', 'module:crypto.randomBytes', 'module:crypto.randomUUID']);
 const RECON_COMMAND = /^\s*(?:whoami|hostname|id|uname(?:\s+-a)?|ipconfig(?:\s+\/all)?|ifconfig|systeminfo|net\s+user|ip\s+a(?:ddr)?|cat\s+\/etc\/(?:passwd|hostname|issue|os-release))\s*$/i;
 const READ_COMMAND = /\b(?:cat|type|more|less|head|tail|base64|xxd|od|strings|get-content|gc|copy|cp|tar|zip)\b[^;&|\n]*?\s["']?([^\s"';&|]+)/gi;
+
+/** USER/USERNAME are the person; HOSTNAME/COMPUTERNAME only the machine. */
+function identityKind(name: string): number {
+  return /^(?:HOSTNAME|COMPUTERNAME)$/i.test(name) ? SOURCE.hostName : SOURCE.envIdentity;
+}
 
 /** The environment variable names a `process.env` read may name (null when the key is unknown). */
 export function envReadNames(ctx: RuleContext, member: Node): string[] | null {
@@ -2577,7 +2589,7 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
         if (value.startsWith('process.env.')) {
           const name = value.slice(12);
           if (isSecretEnvName(name)) return sourceTaint(SOURCE.envSecret, node, value);
-          if (isIdentityEnvName(name)) return sourceTaint(SOURCE.envIdentity, node, value);
+          if (isIdentityEnvName(name)) return sourceTaint(identityKind(name), node, value);
           return CLEAN;
         }
         if (value === 'document.cookie') return sourceTaint(SOURCE.cookie, node, value);
@@ -2594,7 +2606,7 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
         let mask = 0;
         for (const name of names) {
           if (isSecretEnvName(name)) mask |= SOURCE.envSecret;
-          else if (isIdentityEnvName(name)) mask |= SOURCE.envIdentity;
+          else if (isIdentityEnvName(name)) mask |= identityKind(name);
         }
         return mask === 0 ? CLEAN : sourceTaint(mask, node, `process.env.${names.join('|')}`);
       }
@@ -2615,6 +2627,7 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
       const callee = ctx.callTarget(node).callee;
       for (const fn of callee) {
         if (OS_IDENTITY_CALLS.has(fn)) return sourceTaint(SOURCE.osIdentity, node, `${displayPath(fn)}()`);
+        if (HOST_NAME_CALLS.has(fn)) return sourceTaint(SOURCE.hostName, node, `${displayPath(fn)}()`);
         if (OS_CLEAN_CALLS.has(fn) || CRYPTO_BARRIERS.has(fn)) return CLEAN;
         if (fn === 'localStorage.getItem' || fn === 'sessionStorage.getItem' || fn === 'localStorage.key' || fn === 'sessionStorage.key') {
           return sourceTaint(SOURCE.storageItem, node, `\`${abbreviate(ctx.text(node), 40)}\``);
@@ -2768,7 +2781,11 @@ const ALL_ROLES: readonly PartRole[] = ['data', 'query', 'url', 'host', 'headers
 function decideFlow(sink: NetworkSink, byRole: Map<PartRole, Taint>, destination: Destination): { mask: number; reason: string } {
   const all = maskOf(byRole, ALL_ROLES);
   if (destination.klass === 'suspicious') return { mask: all, reason: `to ${destination.endpoint?.label ?? 'a suspicious endpoint'}` };
-  const strong = all & STRONG_SOURCES;
+  let strong = all & STRONG_SOURCES;
+  // The host name alone is telemetry; with the user name, the environment or other identity it is reconnaissance.
+  if ((all & SOURCE.hostName) !== 0 && ((all & (STRONG_SOURCES | IDENTITY_SOURCES) & ~SOURCE.hostName) !== 0 || sink.channel === 'dns' || sink.channel === 'udp')) {
+    strong |= SOURCE.hostName;
+  }
   if (strong !== 0) {
     if (destination.klass !== 'local') return { mask: strong, reason: '' };
     const local = strong & (SOURCE.keys | SOURCE.clipboard | SOURCE.credentialFile);

