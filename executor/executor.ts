@@ -51,7 +51,12 @@ export interface RunnerOptions extends ExecutorOptions {
   size?: number;
   /** Runs waiting for a worker before new ones are refused with AIRLOCK_QUEUE_FULL (default 1000). */
   maxQueue?: number;
-  /** Realms each idle worker keeps built ahead of demand (default 2). */
+  /**
+   * Realms each idle worker keeps built ahead of demand (default 1). A worker reports ready once its
+   * first realm is built, so with the default a ready worker is an idle one; more realms let one worker
+   * start back-to-back runs without a rebuild between them, at the cost of being busy building while
+   * it looks ready.
+   */
   warmRealms?: number;
 }
 
@@ -529,7 +534,7 @@ export class Runner {
     this.#gateway = new ImportGateway({ policy: this.#settings.policy, hooks: this.#settings.hooks, logger: this.#settings.logger });
     this.#size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.#maxQueue = Math.max(0, Math.floor(options.maxQueue ?? 1000));
-    this.#warmRealms = Math.max(1, Math.min(4, Math.floor(options.warmRealms ?? 2)));
+    this.#warmRealms = Math.max(1, Math.min(4, Math.floor(options.warmRealms ?? 1)));
     this.#pool(this.#settings.isolation, this.#settings.policy.limits.memoryMb);
   }
 

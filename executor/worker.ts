@@ -68,21 +68,45 @@ interface Realm {
 }
 
 /**
- * Refuses `import()` in code compiled by the worker: the error is the realm's own SyntaxError,
- * captured before any guest code ran (a guest-replaced global could be a Proxy whose construct trap
- * would receive an argument list made in this, the host's, realm).
+ * Refuses `import()` in code compiled by the worker: the error is the running realm's own
+ * SyntaxError, captured before any guest code ran (a guest-replaced global could be a Proxy whose
+ * construct trap would receive an argument list made in this, the host's, realm); with no run in
+ * progress, a primitive.
  */
-function refuseImport(realm: Realm): () => never {
-  return () => {
-    throw new realm.syntaxError('import() is not available in airlock; use require()');
-  };
+function refuseImport(): never {
+  const realm = active;
+  const message = 'import() is not available in airlock; use require()';
+  if (realm === null) throw message;
+  throw new realm.syntaxError(message);
 }
 
-function compile(realm: Realm, code: string, filename: string): vm.Script {
-  return new vm.Script(code, {
+/** Compiled scripts by file name and text: the same formula or module compiles once per worker. */
+const compiled = new Map<string, vm.Script>();
+let compiledChars = 0;
+const COMPILED_CHARS_LIMIT = 4 * 1024 * 1024;
+
+function compile(_realm: Realm, code: string, filename: string): vm.Script {
+  const key = `${filename}\u0000${code}`;
+  const hit = compiled.get(key);
+  if (hit !== undefined) {
+    compiled.delete(key);
+    compiled.set(key, hit);
+    return hit;
+  }
+  const script = new vm.Script(code, {
     filename,
-    importModuleDynamically: refuseImport(realm) as unknown as vm.ScriptOptions['importModuleDynamically'],
+    importModuleDynamically: refuseImport as unknown as vm.ScriptOptions['importModuleDynamically'],
   });
+  if (key.length <= COMPILED_CHARS_LIMIT / 4) {
+    compiled.set(key, script);
+    compiledChars += key.length;
+    while (compiledChars > COMPILED_CHARS_LIMIT) {
+      const oldest = compiled.keys().next().value as string;
+      compiled.delete(oldest);
+      compiledChars -= oldest.length;
+    }
+  }
+  return script;
 }
 
 /** True for an object or function of the worker's own realm (never handed to the guest realm). */
