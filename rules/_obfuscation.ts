@@ -74,9 +74,14 @@ export function isInvisible(cp: number): boolean {
   );
 }
 
+/** Private-use characters: no glyph in ordinary fonts, so a run of them is as invisible as blank space. */
+export function isPrivateUse(cp: number): boolean {
+  return (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xf0000 && cp <= 0x10fffd);
+}
+
 /** Quick pre-filter over a whole file for every character the trojan-source rule looks at. */
 export const SUSPICIOUS_CHARACTERS =
-  /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060-\u2064\uFEFF\u3164\u115F\u1160\uFFA0\u180E\u00AD\u034F\u17B4\u17B5\uFE00-\uFE0F]|\uDB40[\uDC00-\uDC7F\uDD00-\uDDEF]/g;
+  /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060-\u2064\uFEFF\u3164\u115F\u1160\uFFA0\u180E\u00AD\u034F\u17B4\u17B5\uFE00-\uFE0F\uE000-\uF8FF]|\uDB40[\uDC00-\uDC7F\uDD00-\uDDEF]|[\uDB80-\uDBFF][\uDC00-\uDFFF]/g;
 
 /** `U+202E RIGHT-TO-LEFT OVERRIDE`, `U+E0041 TAG`... */
 export function describeCodePoint(cp: number): string {
@@ -767,6 +772,25 @@ const PASS_ARGUMENTS: ReadonlySet<string> = new Set([
   'Blob',
 ]);
 const CALLBACK_METHODS: ReadonlySet<string> = new Set(['map', 'filter', 'reduce', 'then', 'flatMap']);
+/** Methods whose results are booleans, positions or sizes: no data passes through them. */
+const OPAQUE_METHODS: ReadonlySet<string> = new Set([
+  'indexOf',
+  'lastIndexOf',
+  'includes',
+  'startsWith',
+  'endsWith',
+  'test',
+  'has',
+  'hasOwnProperty',
+  'some',
+  'every',
+  'findIndex',
+  'localeCompare',
+  'digest',
+  'isArray',
+  'compare',
+  'equals',
+]);
 
 const MAX_TRACE_STEPS = 600;
 const MAX_TRACE_DEPTH = 40;
@@ -854,7 +878,9 @@ export function traceFlow(context: RuleContext, node: Node): Flow {
       }
     }
     if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
-      if (method !== null && PASS_RECEIVER.has(method)) visit(callee.object, depth + 1);
+      // Methods of data pass it on (`img.raw().toBuffer()`, `res.body.getReader()`), except those
+      // that answer a question about it (`indexOf`, `includes`, `test`).
+      if (method === null || !OPAQUE_METHODS.has(method)) visit(callee.object, depth + 1);
       if (method !== null && PASS_ARGUMENTS.has(method)) visitAll(args, depth + 1);
       if (method !== null && CALLBACK_METHODS.has(method)) for (const arg of args) visitReturns(arg, depth + 1, null, false);
       if (method === null || (!PASS_RECEIVER.has(method) && !PASS_ARGUMENTS.has(method))) {

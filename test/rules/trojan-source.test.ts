@@ -30,6 +30,8 @@ ruleTester(rule, {
     // Identifiers in one script, Greek letters in maths, non-confusable mixes.
     'const \u043f\u0440\u0438\u0432\u0435\u0442 = 1; const \u0394t = 0.1; const \u03b8Max = 2; const \u03c3 = 1; const \u03bd = c / \u03bb;',
     'const caf\u00e9 = 1; const na\u00efve = true;',
+    // Icon-font glyphs (private use) one at a time.
+    'const icons = { user: "\uf007", home: "\uf015", gear: "\uf013\uf013" };',
   ],
   invalid: [
     {
@@ -70,6 +72,11 @@ ruleTester(rule, {
       name: 'payload hidden in variation selectors',
       code: `const s = "${VARIATION}";\neval(decode(s));`,
       errors: [{ messageId: 'hiddenData', line: 1, column: 12, message: '24 invisible characters' }],
+    },
+    {
+      name: 'a payload in private-use characters',
+      code: `const blob = '${Array.from({ length: 40 }, (_, i) => String.fromCharCode(0xe000 + i)).join('')}';`,
+      errors: [{ messageId: 'hiddenData', line: 1, column: 15, message: '40 invisible characters (private-use characters)' }],
     },
     {
       name: 'tag characters in a template',
