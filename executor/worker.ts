@@ -83,7 +83,7 @@ function refuseImport(): never {
 /** Compiled scripts by file name and text: the same formula or module compiles once per worker. */
 const compiled = new Map<string, vm.Script>();
 let compiledChars = 0;
-const COMPILED_CHARS_LIMIT = 4 * 1024 * 1024;
+const COMPILED_CHARS_LIMIT = 1024 * 1024;
 
 function compile(_realm: Realm, code: string, filename: string): vm.Script {
   const key = `${filename}\u0000${code}`;
