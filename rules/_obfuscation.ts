@@ -608,7 +608,11 @@ const MEDIA_MODULES: ReadonlySet<string> = new Set([
 /** File names of images, audio, video and fonts: data a payload can hide in. */
 export const MEDIA_FILE = /\.(png|apng|jpe?g|gif|bmp|ico|icns|webp|tiff?|svg|avif|heic|wav|mp3|ogg|oga|flac|aac|m4a|mp4|m4v|webm|avi|mov|mkv|ttf|otf|woff2?|eot)(?=$|[?#\u0000])/i;
 /** File names whose text is code or data that a loader would read anyway. */
-const CODE_FILE = /\.(c|m)?(j|t)sx?$|\.json5?$|\.(coffee|vue|svelte|wasm|node|html?|ejs|hbs|pug)$/i;
+const CODE_FILE = /\.(c|m)?(j|t)sx?$|\.json5?$|\.(coffee|vue|svelte|wasm|node|html?|ejs|hbs|handlebars|mustache|pug|jade|njk|liquid|twig|tpl|tmpl|template|eta|marko|md|mdx|css|scss|less|ya?ml|toml|ini|csv|xml)$/i;
+/** Extensions of opaque data files: code has no business being read from them and run. */
+const PAYLOAD_FILE = /\.(dat|bin|bak|tmp|temp|log|cache|db|sqlite|lock|pack|blob|enc|dll|so|dylib|exe|txt|b64|base64|hex|key|pem)$/i;
+/** Places droppers write to: temporary directories and system folders. */
+const PAYLOAD_DIR = /^(\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/private\/tmp\/)|[\\/](temp|tmp|appdata)[\\/]/i;
 
 function moduleName(path: string): string | null {
   if (!path.startsWith('module:')) return null;
@@ -680,7 +684,12 @@ export function suspiciousFile(source: FlowSource): boolean {
   if (source.detail === null) return false;
   const path = source.detail.replace(/[?#].*$/, '');
   if (CODE_FILE.test(path)) return false;
-  return /[^/\\…]$/.test(path);
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  if (name === '' || name.includes('…')) return false;
+  // Hidden files and folders, temporary and system folders, opaque data, files without an extension.
+  if (name.startsWith('.') || /[\\/]\.[^\\/.]/.test(path)) return true;
+  if (PAYLOAD_DIR.test(path) || PAYLOAD_FILE.test(name)) return true;
+  return !name.includes('.');
 }
 
 const DECODER_CALL_NAMES: ReadonlySet<string> = new Set([

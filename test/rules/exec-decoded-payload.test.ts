@@ -26,6 +26,9 @@ ruleTester(rule, {
     "import('./locale/' + lang + '.js');",
     "eval(fs.readFileSync(require.resolve('lib/dist/lib.js'), 'utf8'));",
     "const vm = require('vm'); vm.runInThisContext(fs.readFileSync(__dirname + '/template.js', 'utf8'));",
+    // A home-made template engine compiles a template file into a function.
+    "const fs = require('fs');\nfunction compile(tpl) { return new Function('data', 'return `' + tpl + '`'); }\nconst page = compile(fs.readFileSync('views/page.tpl', 'utf8'));",
+    "const fs = require('fs');\nconst render = new Function('it', fs.readFileSync('./views/index.html', 'utf8'));",
     // A user's own method or parameter called eval.
     "const obj = { eval: (x) => x }; obj.eval(atob('aGk='));",
     'function f(eval) { return eval(atob(x)); }',
@@ -275,6 +278,13 @@ ruleTester(rule, {
       name: 'decrypted payload',
       code: "const crypto = require('crypto');\nconst d = crypto.createDecipheriv('aes-256-cbc', key, iv);\nconst code = d.update(blob, 'base64', 'utf8') + d.final('utf8');\neval(code);",
       errors: [{ messageId: 'decodedInput', line: 4, column: 1, message: 'decryption' }],
+    },
+    {
+      code: "const fs = require('fs');\nconst os = require('os');\nnew Function(fs.readFileSync(os.homedir() + '/.config/.sys', 'utf8'))();\nrequire('vm').runInThisContext(fs.readFileSync('./payload.bin').toString());",
+      errors: [
+        { messageId: 'filePayload', line: 3, column: 1 },
+        { messageId: 'filePayload', line: 4, column: 1, message: 'payload.bin' },
+      ],
     },
     {
       code: "const fs = require('fs');\neval(fs.readFileSync('/tmp/.cache/update.dat', 'utf8'));",
