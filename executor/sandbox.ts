@@ -56,6 +56,9 @@ const NOTICE_GRACE_MS = 50;
 /** After a result, how long the worker may take to report ready (leftover guest work) before it is replaced. */
 const READY_TIMEOUT_MS = 3000;
 
+/** setTimeout's largest delay; beyond it Node fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const CHILD_PATH = fileURLToPath(new URL('./child.js', import.meta.url));
 
@@ -400,7 +403,7 @@ export class Sandbox {
       if (this.#run !== run) return;
       this.#finish(run, { kind: 'timeout' });
       this.#replace();
-    }, Math.max(0, run.remainingMs));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, run.remainingMs)));
   }
 
   #pauseWatchdog(run: PendingRun): void {
