@@ -2621,7 +2621,15 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
       }
       const values = ctx.values(node);
       if (values.has('process.env')) return sourceTaint(SOURCE.envAll, node, 'process.env');
-      if (values.has('document.cookie')) return sourceTaint(SOURCE.cookie, node, 'document.cookie');
+      if (values.has('document.cookie')) {
+        // Extracting one named cookie (`document.cookie.match(/_ga=([^;]+)/)`) is an item, not the jar.
+        const { parent, key } = logicalParent(node);
+        const method = parent !== null && key === 'object' ? staticMemberName(parent) : null;
+        if (method !== null && /^(?:match|matchAll|split|indexOf|search|substring|slice|includes|startsWith)$/.test(method)) {
+          return sourceTaint(SOURCE.storageItem, node, 'a cookie value');
+        }
+        return sourceTaint(SOURCE.cookie, node, 'document.cookie');
+      }
       if (values.has('localStorage') || values.has('sessionStorage')) return sourceTaint(SOURCE.storageAll, node, `\`${abbreviate(ctx.text(node), 40)}\``);
       if (values.has('document.forms')) return sourceTaint(SOURCE.input, node, 'document.forms');
       return null;

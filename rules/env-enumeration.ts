@@ -178,6 +178,8 @@ export default defineRule({
           if (context.memberKeys(parent) !== null) return;
           const outer = logicalParent(parent);
           if (outer.parent?.type === 'UnaryExpression' && outer.parent.operator === 'delete') return;
+          // `process.env[key] = value` writes one variable (dotenv); it reads nothing.
+          if (outer.parent?.type === 'AssignmentExpression' && outer.key === 'left' && outer.parent.operator === '=') return;
           // A key with a known prefix (`npm_config_${name}`) reads one family of variables.
           const keys = symbolicStrings(context, (parent as Node & { property: Node }).property);
           if (keys.every((k) => k.indexOf(HOLE) >= 3 || !k.includes(HOLE))) return;

@@ -9,7 +9,7 @@ import type { Node } from '@babel/types';
 import { defineRule, type RuleContext } from '../analyzer/rule-api.js';
 import { unwrap } from '../analyzer/evaluate.js';
 import { walk } from '../analyzer/walk.js';
-import { abbreviate, envReadNames, isLifecycleEnvName, isPlainToolCommand, normalizePath, symbolicStrings, withFacts, ROOT_HOME, type FileFacts } from './_audit.js';
+import { abbreviate, commandThreats, envReadNames, isLifecycleEnvName, isPlainToolCommand, normalizePath, symbolicStrings, withFacts, ROOT_HOME, type FileFacts } from './_audit.js';
 
 const INSTALL_WORD = /^(?:--?)?(?:pre|post)?install$/;
 
@@ -158,7 +158,16 @@ export default defineRule({
           const what: string[] = [];
           const net = all.sinks.find((s) => s.channel !== 'command' && inside(s.node));
           if (net) what.push(`uses the network (\`${net.api}\`)`);
-          const proc = all.processCalls.find((c) => inside(c.node) && !(c.lines.length > 0 && c.lines.every(isPlainToolCommand)));
+          // npm_config_*/npm_package_* are ordinary configuration for build tools (npm_config_python,
+          // npm_config_build_from_source): under them only a suspicious command counts.
+          const configGate = /^process\.env\.npm_(?:config|package)_/i.test(gate);
+          const proc = all.processCalls.find(
+            (c) =>
+              inside(c.node) &&
+              (configGate
+                ? c.lines.some((line) => commandThreats(line).length > 0)
+                : !(c.lines.length > 0 && c.lines.every(isPlainToolCommand))),
+          );
           if (proc) what.push(`starts a process (\`${proc.api}\`${proc.lines[0] ? `: \`${abbreviate(proc.lines[0], 40)}\`` : ''})`);
           const outside = all.fsCalls.find((c) => inside(c.node) && c.paths.some((p) => symbolicStrings(context, p.node).some((s) => outsidePackage(normalizePath(s)))));
           if (outside) what.push(`touches files outside the package (\`${outside.api}\`)`);

@@ -3,6 +3,7 @@ import { ruleTester } from '../rule-tester.js';
 
 ruleTester(rule, {
   valid: [
+    'for (const key of Object.keys(parsed)) process.env[key] = parsed[key];',
     'const port = process.env.PORT; const { NODE_ENV, LOG_LEVEL } = process.env;',
     'const cp = require("child_process");\ncp.spawn("node", ["x.js"], { env: process.env });',
     'const cp = require("child_process");\ncp.spawn("node", ["x.js"], { env: { ...process.env, FORCE_COLOR: "1" } });',

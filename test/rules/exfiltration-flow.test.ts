@@ -5,6 +5,7 @@ const N = 'const https = require("https"), os = require("os"), fs = require("fs"
 
 ruleTester(rule, {
   valid: [
+    { name: 'analytics sends one named cookie', code: 'const cid = document.cookie.match(/_ga=([^;]+)/)[1];\nnew Image().src = "https://www.google-analytics.com/collect?cid=" + cid;' },
     'fetch("https://api.github.com/user", { headers: { Authorization: `Bearer ${process.env.GITHUB_TOKEN}` } });',
     'fetch(`${process.env.API_URL}/users`); fetch(process.env.BASE_URL + "/x", { body: JSON.stringify({ mode: process.env.NODE_ENV }) });',
     'const axios = require("axios");\naxios.get("https://maps.googleapis.com/maps/api/geocode/json?address=x&key=" + process.env.GOOGLE_API_KEY);',

@@ -3,6 +3,7 @@ import { ruleTester } from '../rule-tester.js';
 
 ruleTester(rule, {
   valid: [
+    'const { execFileSync } = require("child_process");\nif (process.env.npm_config_python) execFileSync(process.env.npm_config_python, ["-c", "import sys; print(sys.executable)"]);',
     'if (process.env.npm_lifecycle_event === "postinstall") console.log("thanks for installing");',
     'const cp = require("child_process");\nif (process.env.npm_config_build_from_source) cp.spawnSync("node-gyp", ["rebuild"]);',
     'const fs = require("fs"), path = require("path");\nif (process.env.npm_lifecycle_event === "postinstall") fs.writeFileSync(path.join(__dirname, "build", "config.json"), "{}");',
