@@ -698,7 +698,7 @@ export const ROOT_DIR = '$dir';
  */
 export function normalizePath(path: string): string {
   let p = path.replace(/\\+/g, '/').toLowerCase().trim();
-  p = p.replace(/^["']|["']$/g, '');
+  p = p.replace(/^["']|["']$/g, '').replace(/^file:\/\/(?:localhost)?(?=\/)/, '').replace(/^\/([a-z]:\/)/, '$1');
   p = p.replace(/%userprofile%|\$\{?home\}?|\$env:userprofile|%homedrive%%homepath%/g, '~');
   p = p.replace(/%appdata%|\$env:appdata/g, '~/appdata/roaming').replace(/%localappdata%|\$env:localappdata/g, '~/appdata/local');
   p = p.replace(/%programdata%/g, 'c:/programdata').replace(/%systemroot%|%windir%/g, 'c:/windows').replace(/%temp%|%tmp%|\$tmpdir/g, ROOT_TMP);
@@ -1130,16 +1130,33 @@ function symbolicMember(ctx: RuleContext, node: Node & { object: Node; property:
   return [HOLE];
 }
 
+/** Call arguments with spreads of folded lists expanded: `path.join(home, ...'.ssh/id_rsa'.split('/'))`. */
+function expandedArgs(ctx: RuleContext, args: readonly Node[]): (Node | string[])[] {
+  const out: (Node | string[])[] = [];
+  for (const arg of args) {
+    if (arg.type !== 'SpreadElement') {
+      out.push(arg);
+      continue;
+    }
+    const folded = ctx.fold((arg as Node & { argument: Node }).argument);
+    const value = folded !== null && folded.values.length === 1 ? folded.values[0] : undefined;
+    if (Array.isArray(value)) for (const element of value as unknown[]) out.push([typeof element === 'string' ? element : HOLE]);
+    else out.push([HOLE]);
+  }
+  return out;
+}
+
 function symbolicCall(ctx: RuleContext, node: Node & { callee: Node; arguments: Node[] }, depth: number): string[] {
   const target = ctx.callTarget(node);
   const args = target.args ?? [];
   const next = (child: Node): string[] => symbolic(ctx, child, depth + 1);
+  const parts = (): string[][] => expandedArgs(ctx, args).map((a) => (Array.isArray(a) ? a : next(a)));
   for (const fn of target.callee) {
     if (fn === 'module:os.homedir') return [ROOT_HOME];
     if (fn === 'module:os.tmpdir') return [ROOT_TMP];
     if (fn === 'process.cwd') return [ROOT_CWD];
-    if (PATH_JOIN.has(fn)) return args.length === 0 ? ['.'] : productStrings(args.map(next), '/');
-    if (PATH_RESOLVE.has(fn)) return resolveStrings(args.map(next));
+    if (PATH_JOIN.has(fn)) return args.length === 0 ? ['.'] : productStrings(parts(), '/');
+    if (PATH_RESOLVE.has(fn)) return resolveStrings(parts());
     if (fn === 'module:path.dirname' || fn === 'module:path.posix.dirname') {
       return args[0] ? next(args[0]).map((s) => (s.lastIndexOf('/') > 0 && !s.slice(s.lastIndexOf('/')).includes(HOLE) ? s.slice(0, s.lastIndexOf('/')) : HOLE)) : [HOLE];
     }
@@ -2086,7 +2103,7 @@ export function networkSinkOf(ctx: RuleContext, node: Node): NetworkSink | null 
     if (hasAny(calleeValuesOf(ctx, node), SINK_FUNCTIONS)) candidate = true;
     else if (node.type !== 'NewExpression') {
       const method = staticMemberName(unwrap(node.callee));
-      candidate = method !== null && INSTANCE_METHOD_NAMES.has(method);
+      candidate = method !== null && (INSTANCE_METHOD_NAMES.has(method) || method === 'pipe');
     }
   } else if (node.type === 'AssignmentExpression') {
     const name = staticMemberName(unwrap(node.left));
@@ -2216,6 +2233,21 @@ function instanceSink(ctx: RuleContext, node: Node & { callee: Node; arguments: 
   const callee = unwrap(node.callee);
   const method = staticMemberName(callee);
   if (method === null) return null;
+  if (method === 'pipe' && node.arguments[0]) {
+    // source.pipe(req): the stream's data goes to the connection.
+    const target = networkInstanceOf(ctx, node.arguments[0]);
+    if (target === null || target.kind === 'image' || target.kind === 'resolver' || target.kind === 'xhr') return null;
+    const creation = networkSinkOf(ctx, target.creation);
+    return {
+      node,
+      api: `pipe to ${INSTANCE_LABEL[target.kind]}`,
+      channel: CHANNEL_OF_INSTANCE[target.kind],
+      parts: [{ node: (callee as Node & { object: Node }).object, role: 'data' }],
+      origins: creation !== null ? [creation] : [],
+      method: null,
+      instance: true,
+    };
+  }
   const instance = networkInstanceOf(ctx, (callee as Node & { object: Node }).object);
   if (instance === null) return null;
   const plan = INSTANCE_METHODS[instance.kind][method];

