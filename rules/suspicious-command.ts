@@ -33,7 +33,9 @@ const DANGEROUS_INLINE = /child_process|\b(?:https?|net|tls|dns|dgram|http2)['"]
 
 /** Constant inline code (no holes) that reaches none of the usual payload capabilities. */
 function isMildInlineCode(line: string): boolean {
-  return !line.includes(HOLE) && !DANGEROUS_INLINE.test(line);
+  // A computed module path (`require(${JSON.stringify(dir)})`) is still a module of the package.
+  const known = line.replace(/require\(\s*\x00\s*\)/g, 'require(module)');
+  return !known.includes(HOLE) && !DANGEROUS_INLINE.test(known);
 }
 
 export default defineRule({

@@ -19,6 +19,8 @@ describe('suspicious-command severities', () => {
     const harmless = 'require("child_process").spawn(process.execPath, ["-e", "const app = require(\'..\'); app.start()"]);';
     assert.deepEqual(severities(harmless, 'audit'), ['warn']);
     assert.deepEqual(severities(harmless, 'strict'), ['error']);
+    const computedPath = 'const script = `const A = require(${JSON.stringify(dir)}); A().start()`;\nrequire("child_process").spawn(process.execPath, ["-e", script]);';
+    assert.deepEqual(severities(computedPath, 'audit'), ['warn']);
     const payload = 'require("child_process").spawn(process.execPath, ["-e", "require(\'https\').get(u, r => r.pipe(process.stdout))"]);';
     assert.deepEqual(severities(payload, 'audit'), ['error']);
   });
