@@ -101,7 +101,8 @@ class ProcessTransport implements Transport {
     this.#child = fork(CHILD_PATH, [], {
       execArgv: processExecArgv(),
       env: {},
-      serialization: 'advanced',
+      // Every message is plain data; JSON crosses the pipe faster than the v8 serializer here.
+      serialization: 'json',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
