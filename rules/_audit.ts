@@ -117,7 +117,7 @@ const BENIGN_ENV_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 const SECRET_WORDS = /TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|APIKEY|ACCESSKEY|SECRETKEY|AUTHKEY|CLIENTKEY|SIGNINGKEY|COOKIE/;
-const SECRET_SEGMENTS: ReadonlySet<string> = new Set(['KEY', 'PASS', 'PWD', 'AUTH', 'PAT', 'JWT', 'SESSION', 'DSN']);
+const SECRET_SEGMENTS: ReadonlySet<string> = new Set(['KEY', 'PASS', 'PWD', 'AUTH', 'PAT', 'JWT', 'SESSION']);
 const SECRET_PREFIXES = /^(?:AWS_|NPM_|NODE_AUTH_|GITHUB_|GH_|ACTIONS_|CI_JOB_|CI_REGISTRY_|CIRCLE_TOKEN|GITLAB_|BUILDKITE_AGENT_|AZURE_|GOOGLE_APPLICATION_CREDENTIALS|VAULT_|HEROKU_API|NETLIFY_AUTH|VERCEL_TOKEN|DOCKER_PASS|SLACK_|DISCORD_|TELEGRAM_|STRIPE_|TWILIO_|SENTRY_AUTH)/;
 
 /** True when an environment variable name looks like it holds a secret (token, key, password...). */
@@ -2833,6 +2833,9 @@ const ALL_ROLES: readonly PartRole[] = ['data', 'query', 'url', 'host', 'headers
 function decideFlow(sink: NetworkSink, byRole: Map<PartRole, Taint>, destination: Destination): { mask: number; reason: string } {
   const all = maskOf(byRole, ALL_ROLES);
   if (destination.klass === 'suspicious') return { mask: all, reason: `to ${destination.endpoint?.label ?? 'a suspicious endpoint'}` };
+  // A DNS query carries data to a third party only in the labels of a name under a fixed zone;
+  // resolving the machine's own host name goes to its resolver.
+  if (sink.channel === 'dns' && !destination.targets.some((t) => /\x00[^\x00]*?\.(?:[a-z0-9-]+\.)+[a-z]{2,}\.?$/i.test(t.trim()))) return { mask: 0, reason: '' };
   let strong = all & STRONG_SOURCES;
   // The host name alone is telemetry; with the user name, the environment or other identity it is reconnaissance.
   if ((all & SOURCE.hostName) !== 0 && ((all & (STRONG_SOURCES | IDENTITY_SOURCES) & ~SOURCE.hostName) !== 0 || sink.channel === 'dns' || sink.channel === 'udp')) {
@@ -2845,6 +2848,7 @@ function decideFlow(sink: NetworkSink, byRole: Map<PartRole, Taint>, destination
   }
   const inData = maskOf(byRole, DATA_ROLES);
   const offSite = destination.klass !== 'relative' && destination.klass !== 'local';
+  if (!offSite) return { mask: 0, reason: '' };
   if ((inData & SOURCE.cookie) !== 0 && offSite) return { mask: SOURCE.cookie, reason: 'outside a request header' };
   if ((inData & SOURCE.sensitiveInput) !== 0 && offSite) {
     const covert = sink.channel === 'image' || sink.channel === 'beacon' || sink.channel === 'websocket';

@@ -81,11 +81,15 @@ function usedOnlyAsEnv(context: RuleContext, id: Node): boolean {
 
 /** True when `node` (an object literal or copy call) ends up only as an `env` option. */
 function flowsOnlyToEnvOption(context: RuleContext, node: Node): boolean {
-  const { parent, key } = logicalParent(node);
+  let { parent, key } = logicalParent(node);
+  // cond ? { ...process.env, A: '1' } : { ...process.env }
+  for (let hops = 0; hops < 4 && parent !== null && (parent.type === 'ConditionalExpression' || parent.type === 'LogicalExpression') && key !== 'test'; hops++) {
+    ({ parent, key } = logicalParent(parent));
+  }
   if (parent === null) return false;
   if (parent.type === 'ObjectProperty' && key === 'value') return propertyName(context, parent) === 'env';
   if (parent.type === 'VariableDeclarator' && key === 'init') return usedOnlyAsEnv(context, parent.id);
-  if (parent.type === 'AssignmentExpression' && key === 'right') return usedOnlyAsEnv(context, parent.left);
+  if (parent.type === 'AssignmentExpression' && key === 'right') return usedOnlyAsEnv(context, parent.left) || context.values(parent.left).has('process.env');
   return false;
 }
 
@@ -156,7 +160,8 @@ export default defineRule({
           if (isEnv(node)) report(node, 'passed', 'stored in an array');
           return;
         case 'AssignmentExpression':
-          if (key === 'right' && isEnv(node) && parent.left.type !== 'Identifier') report(node, 'passed', `stored in \`${abbreviate(context.text(parent.left), 30)}\``);
+          // `process.env = saved` (tests restoring the environment) puts it back where it was.
+          if (key === 'right' && isEnv(node) && parent.left.type !== 'Identifier' && !isEnv(parent.left)) report(node, 'passed', `stored in \`${abbreviate(context.text(parent.left), 30)}\``);
           return;
         case 'ReturnStatement':
         case 'ArrowFunctionExpression':

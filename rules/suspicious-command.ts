@@ -29,12 +29,13 @@ const SOCKET_KINDS: ReadonlySet<string> = new Set(['socket', 'websocket']);
 
 type MessageId = Exclude<CommandThreat, 'destructive'>;
 
-const DANGEROUS_INLINE = /child_process|\b(?:https?|net|tls|dns|dgram|http2)['"]|\beval\b|Function\s*\(|\bfetch\b|process\.env|Buffer\.from|\batob\b|\bexec|\bspawn|XMLHttpRequest|WebSocket|homedir|\.ssh|\.npmrc|writeFile|fromCharCode|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/i;
+const DANGEROUS_INLINE = /child_process|\b(?:https?|net|tls|dns|dgram|http2)['"]|\beval\b|Function\s*\(|\bfetch\b|Buffer\.from|\batob\b|\bexec|\bspawn|XMLHttpRequest|WebSocket|homedir|\.ssh|\.npmrc|writeFile|fromCharCode|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/i;
 
 /** Constant inline code (no holes) that reaches none of the usual payload capabilities. */
 function isMildInlineCode(line: string): boolean {
   // A computed module path (`require(${JSON.stringify(dir)})`) is still a module of the package.
-  const known = line.replace(/require\(\s*\x00\s*\)/g, 'require(module)');
+  const code = line.replace(/^[\s\S]*?\s(?:-e|--eval|-p|--print|-pe)(?:\s+|=)/i, '');
+  const known = code.replace(/require\(\s*\x00\s*\)/g, 'require(module)');
   return !known.includes(HOLE) && !DANGEROUS_INLINE.test(known);
 }
 

@@ -3,6 +3,8 @@ import { ruleTester } from '../rule-tester.js';
 
 ruleTester(rule, {
   valid: [
+    'const saved = process.env;\nprocess.env = { ...saved, NODE_ENV: "test" };\nprocess.env = saved;',
+    'const env = port ? { ...process.env, PORT: String(port) } : { ...process.env };\nrequire("child_process").spawn("node", ["s.js"], { env });',
     'for (const key of Object.keys(parsed)) process.env[key] = parsed[key];',
     'const port = process.env.PORT; const { NODE_ENV, LOG_LEVEL } = process.env;',
     'const cp = require("child_process");\ncp.spawn("node", ["x.js"], { env: process.env });',

@@ -5,6 +5,8 @@ const N = 'const https = require("https"), os = require("os"), fs = require("fs"
 
 ruleTester(rule, {
   valid: [
+    'const dns = require("dns/promises"), os = require("os");\nawait dns.lookup(os.hostname());',
+    'fetch("http://localhost:9000/envelope", { method: "POST", body: JSON.stringify({ a: process.env.SENTRY_AUTH_TOKEN, b: process.env.TEST_SECRET }) });',
     { name: 'analytics sends one named cookie', code: 'const cid = document.cookie.match(/_ga=([^;]+)/)[1];\nnew Image().src = "https://www.google-analytics.com/collect?cid=" + cid;' },
     'fetch("https://api.github.com/user", { headers: { Authorization: `Bearer ${process.env.GITHUB_TOKEN}` } });',
     'fetch(`${process.env.API_URL}/users`); fetch(process.env.BASE_URL + "/x", { body: JSON.stringify({ mode: process.env.NODE_ENV }) });',

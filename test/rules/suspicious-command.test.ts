@@ -21,6 +21,8 @@ describe('suspicious-command severities', () => {
     assert.deepEqual(severities(harmless, 'strict'), ['error']);
     const computedPath = 'const script = `const A = require(${JSON.stringify(dir)}); A().start()`;\nrequire("child_process").spawn(process.execPath, ["-e", script]);';
     assert.deepEqual(severities(computedPath, 'audit'), ['warn']);
+    const readsEnv = 'require("child_process").spawnSync(process.execPath, ["--input-type=module", "--eval", "import \'dotenv/config\'; console.log(process.env.BASIC)"]);';
+    assert.deepEqual(severities(readsEnv, 'audit'), ['warn']);
     const payload = 'require("child_process").spawn(process.execPath, ["-e", "require(\'https\').get(u, r => r.pipe(process.stdout))"]);';
     assert.deepEqual(severities(payload, 'audit'), ['error']);
   });
