@@ -47,6 +47,8 @@ interface ToolResult {
   cpuMs?: number;
   /** Plain Node on the same program, measured interleaved with cpuMs. */
   plainCpuMs?: number;
+  /** CPU time of every thread of this process and its children per sustained run (Linux). */
+  cpuPerRunMs?: number;
   hostCallNs?: number;
 }
 
@@ -187,6 +189,7 @@ async function benchAirlock(isolation: Isolation): Promise<ToolResult> {
   }
   // Sustained: enough runs in flight to keep every worker busy.
   let n = 0;
+  const cpuBefore = cpuTicksOfTree();
   const until = performance.now() + SUSTAIN_SECONDS * 1000;
   const t0 = performance.now();
   await Promise.all(
@@ -198,6 +201,8 @@ async function benchAirlock(isolation: Isolation): Promise<ToolResult> {
     }),
   );
   const runsPerSecond = n / ((performance.now() - t0) / 1000);
+  const cpuAfter = cpuTicksOfTree();
+  const cpuPerRunMs = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 10) / n : undefined;
   await runner.close();
 
   const executor = new Executor({ isolation, policy: { profile: 'strict', analysis: 'off' }, limits: { timeoutMs: 60_000 } });
@@ -226,8 +231,35 @@ async function benchAirlock(isolation: Isolation): Promise<ToolResult> {
     runsPerSecond,
     cpuMs: quantile(cpuTimes, 0.5),
     plainCpuMs: quantile(plainTimes, 0.5),
+    ...(cpuPerRunMs !== undefined ? { cpuPerRunMs } : {}),
     hostCallNs: (Number(host.value) * 1e6) / (loops * 2),
   };
+}
+
+/**
+ * CPU clock ticks (1/100 s) used so far by this process and its child processes, all threads (Linux
+ * /proc); null elsewhere. Unlike wall time, it does not depend on what else the machine runs.
+ */
+function cpuTicksOfTree(): number | null {
+  const ticksOf = (pid: number): number => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  };
+  try {
+    let total = ticksOf(process.pid);
+    const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim();
+    for (const pid of children === '' ? [] : children.split(/\s+/).map(Number)) {
+      try {
+        total += ticksOf(pid);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
 }
 
 /** The raw near-membrane boundary: a host function endowed into a realm, called from inside. */
@@ -283,6 +315,9 @@ async function main(): Promise<void> {
     );
   }
   log('(cpu-bound: the same program in plain Node, measured interleaved in the same process, is the 1.00x)');
+  for (const r of results.filter((x) => x.cpuPerRunMs !== undefined)) {
+    log(`${r.name}: ${r.cpuPerRunMs!.toFixed(2)} ms of CPU per sustained run (all threads and processes), so about ${((CORES * 1000) / r.cpuPerRunMs!).toFixed(0)} runs/s on ${CORES} otherwise idle cores`);
+  }
   log(`raw near-membrane host call (endowed function): ${membrane.toFixed(0)} ns`);
   log('');
   log('notes: airlock rows are sandboxes with limits (a worker or a child process per sandbox, a fresh realm per run);');
