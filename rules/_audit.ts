@@ -433,9 +433,12 @@ const HOST_SUFFIXES: ReadonlyMap<string, EndpointCategory> = new Map<string, End
     'localxpose.io',
     'loclx.io',
     'devtunnels.ms',
+    'ply.gg',
+    'playit.gg',
   ].map((h) => [h, 'tunnel'] as const),
   ...[
     'burpcollaborator.net',
+    'burpcollaborator.me',
     'oastify.com',
     'interact.sh',
     'interactsh.com',
@@ -466,6 +469,8 @@ const HOST_SUFFIXES: ReadonlyMap<string, EndpointCategory> = new Map<string, End
     'ptsv3.com',
     'requestcatcher.com',
     'webhook.cool',
+    'webhook-test.com',
+    'typedwebhook.tools',
     'requestinspector.com',
     'mockbin.io',
   ].map((h) => [h, 'webhook'] as const),
@@ -475,6 +480,7 @@ const HOST_SUFFIXES: ReadonlyMap<string, EndpointCategory> = new Map<string, End
     'hastebin.com',
     'ghostbin.com',
     'ghostbin.co',
+    'ghostbin.site',
     'rentry.co',
     'rentry.org',
     'controlc.com',
@@ -490,6 +496,7 @@ const HOST_SUFFIXES: ReadonlyMap<string, EndpointCategory> = new Map<string, End
   ...[
     'transfer.sh',
     'file.io',
+    'filetransfer.io',
     'anonfiles.com',
     'gofile.io',
     'catbox.moe',
@@ -540,6 +547,8 @@ const HOST_SUFFIXES: ReadonlyMap<string, EndpointCategory> = new Map<string, End
     'wtfismyip.com',
     'ip.sb',
     'ipwho.is',
+    'ip.me',
+    'jsonip.com',
     'geolocation-db.com',
   ].map((h) => [h, 'ipLookup'] as const),
   ['metadata.google.internal', 'cloudMetadata'],
@@ -1885,9 +1894,10 @@ export const NETWORK_MODULES: ReadonlySet<string> = new Set([
   'simple-get',
   'ofetch',
   'eventsource',
+  'firebase',
 ]);
 
-type InstanceKind = 'http-request' | 'socket' | 'udp' | 'websocket' | 'xhr' | 'image' | 'resolver' | 'superagent' | 'http2-session' | 'http2-stream' | 'axios';
+type InstanceKind = 'http-request' | 'socket' | 'udp' | 'websocket' | 'xhr' | 'image' | 'resolver' | 'superagent' | 'http2-session' | 'http2-stream' | 'axios' | 'firebase';
 
 const INSTANCE_FACTORIES: ReadonlyMap<string, InstanceKind> = new Map<string, InstanceKind>([
   ['module:http.request', 'http-request'],
@@ -1913,6 +1923,7 @@ const INSTANCE_FACTORIES: ReadonlyMap<string, InstanceKind> = new Map<string, In
   ['module:superagent', 'superagent'],
   ['module:http2.connect', 'http2-session'],
   ['module:axios.create', 'axios'],
+  ['module:firebase', 'firebase'],
   ...['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options'].map((m) => [`module:superagent.${m}`, 'superagent'] as const),
 ]);
 
@@ -1940,6 +1951,8 @@ const CHAIN_METHODS: ReadonlySet<string> = new Set([
   'redirects',
   'withCredentials',
   'responseType',
+  'child',
+  'ref',
 ]);
 const ELEMENT_TAGS = /^(?:img|image|script|iframe|link|audio|video|source|embed|object|track|input)$/i;
 
@@ -2186,6 +2199,7 @@ const INSTANCE_METHODS: Readonly<Record<InstanceKind, Readonly<Record<string, re
   superagent: { send: ['data'], query: ['query'], set: 'header', field: ['data', 'data'], auth: ['auth', 'auth'] },
   'http2-session': { request: ['headers'] },
   'http2-stream': { write: ['data'], end: ['data'] },
+  firebase: { push: ['data'], set: ['data'], update: ['data'] },
   axios: {
     get: ['url'],
     delete: ['url'],
@@ -2212,6 +2226,7 @@ const CHANNEL_OF_INSTANCE: Readonly<Record<InstanceKind, NetChannel>> = {
   'http2-session': 'http',
   'http2-stream': 'http',
   axios: 'http',
+  firebase: 'http',
 };
 
 const INSTANCE_LABEL: Readonly<Record<InstanceKind, string>> = {
@@ -2226,6 +2241,7 @@ const INSTANCE_LABEL: Readonly<Record<InstanceKind, string>> = {
   'http2-session': 'HTTP/2 session',
   'http2-stream': 'HTTP/2 stream',
   axios: 'axios instance',
+  firebase: 'Firebase reference',
 };
 
 function instanceSink(ctx: RuleContext, node: Node & { callee: Node; arguments: Node[] }): NetworkSink | null {

