@@ -733,7 +733,7 @@ const H = String.raw`(?:~|\x00)`; // the home folder, or an unknown root
 const CREDENTIAL_PATHS: readonly { re: RegExp; label: string; home?: boolean }[] = [
   { re: /(?:^|\/)\.ssh(?:\/(?!authorized_keys|known_hosts|config$)[^\/]*)?$/, label: 'SSH keys' },
   { re: /(?:^|\/)\.aws(?:\/(?:credentials|config|sso\/cache)\b.*)?$/, label: 'AWS credentials' },
-  { re: /(?:^|\/)\.azure(?:\/(?:accesstokens\.json|msal_token_cache.*|azureprofile\.json))?$/, label: 'Azure credentials' },
+  { re: /(?:^|\/)\.azure(?:\/.*)?$/, label: 'Azure credentials' },
   { re: /(?:^|\/)\.config\/gcloud(?:\/|$)/, label: 'Google Cloud credentials' },
   { re: /(?:^|\/)\.kube(?:\/config)?$/, label: 'Kubernetes credentials' },
   { re: /(?:^|\/)\.docker\/config\.json$/, label: 'Docker registry credentials' },
@@ -772,6 +772,7 @@ const BROWSER_PATHS: readonly { re: RegExp; label: string }[] = [
   { re: /(?:^|\/)(?:login data|login data for account|web data|local state|logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite|formhistory\.sqlite)$/, label: 'browser passwords or cookies' },
   { re: /(?:^|\/)(?:default|profile \d+)\/(?:network\/)?cookies$/, label: 'browser cookies' },
   { re: /(?:^|\/)local extension settings(?:\/|$)/, label: 'browser extension storage' },
+  { re: /library\/(?:containers\/com\.apple\.safari\/data\/)?library\/cookies\/cookies\.binarycookies$|(?:^|\/)cookies\.binarycookies$|library\/safari\/(?:localstorage|databases)(?:\/|$)/, label: 'Safari cookies or storage' },
 ];
 const WALLET_PATHS: readonly { re: RegExp; label: string }[] = [
   {
