@@ -42,6 +42,8 @@ const ENUMERATORS: ReadonlySet<string> = new Set([
 ]);
 const COPIERS: ReadonlySet<string> = new Set(['Object.assign', 'structuredClone', 'Object.create']);
 const CHECKS: ReadonlySet<string> = new Set(['Object.hasOwn', 'Reflect.has', 'Object.prototype.hasOwnProperty', 'Object.isFrozen', 'Object.isExtensible']);
+/** Calls that read one named property: specific reads when the key folds. */
+const KEYED_READS: ReadonlySet<string> = new Set(['Reflect.get', 'Object.getOwnPropertyDescriptor', 'Reflect.getOwnPropertyDescriptor']);
 
 /** Parents under which a whole-object use can happen (a cheap filter before anything else). */
 const RELEVANT_PARENTS: ReadonlySet<string> = new Set([
@@ -129,6 +131,12 @@ export default defineRule({
           const calleeNode = unwrap((parent as Node & { callee: Node }).callee);
           const method = staticMemberName(calleeNode);
           if (name !== undefined && CHECKS.has(name)) return;
+          const keyed = names.find((n) => KEYED_READS.has(n));
+          if (keyed !== undefined) {
+            const args = (parent as Node & { arguments: Node[] }).arguments;
+            if (args[0] === child && args[1] !== undefined && context.foldStrings(args[1]) !== null) return;
+            if (args[0] === child) return report(node, 'unknownKey');
+          }
           if ((method === 'call' || method === 'apply') && names.some((n) => n.endsWith('hasOwnProperty') || n.endsWith('propertyIsEnumerable'))) return;
           if (method === 'hasOwnProperty') return;
           if (name !== undefined && SERIALIZERS.has(name)) return report(node, 'serialize', '', name.replace(/^module:/, ''));

@@ -4,7 +4,7 @@
 // GITHUB_REF...) are not secrets. Writes (`process.env.TOKEN = x`) and deletions are not reads.
 import type { Node } from '@babel/types';
 import { defineRule } from '../analyzer/rule-api.js';
-import { logicalParent } from '../analyzer/taint.js';
+import { logicalParent, staticMemberName } from '../analyzer/taint.js';
 import { envReadNames, isSecretEnvName } from './_audit.js';
 
 export default defineRule({
@@ -19,8 +19,22 @@ export default defineRule({
     },
   },
   create(context) {
+    /** Reads that name the variable through a call: Reflect.get(process.env, 'X'), descriptors. */
+    const checkReached = (node: Node): void => {
+      for (const value of context.ownValues(node)) {
+        if (!value.startsWith('process.env.')) continue;
+        const name = value.slice('process.env.'.length);
+        if (!name.includes('.') && isSecretEnvName(name)) {
+          context.report({ node, messageId: 'secret', data: { name } });
+          return;
+        }
+      }
+    };
     const checkMember = (node: Node & { object: Node }): void => {
-      if (!context.values(node.object).has('process.env')) return;
+      if (!context.values(node.object).has('process.env')) {
+        if (staticMemberName(node) === 'value' && [...context.values(node.object)].some((v) => v.startsWith('descriptor:process.env.'))) checkReached(node);
+        return;
+      }
       const { parent, key } = logicalParent(node);
       if (parent !== null && parent.type === 'AssignmentExpression' && key === 'left') return;
       if (parent !== null && parent.type === 'UnaryExpression' && parent.operator === 'delete') return;
@@ -43,6 +57,10 @@ export default defineRule({
       MemberExpression: checkMember,
       OptionalMemberExpression: checkMember,
       ObjectProperty: checkPattern,
+      CallExpression: (node: Node & { callee: Node }) => {
+        const values = context.values(node.callee);
+        if (values.has('Reflect.get')) checkReached(node);
+      },
     };
   },
 });

