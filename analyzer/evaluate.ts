@@ -911,7 +911,8 @@ export class Evaluator {
     const args = target.args;
     if (target.callee.has('<function>') && !target.construct) {
       // `Function('return this')()`, `.call()`, `Reflect.apply(...)`: the global object.
-      const callee = unwrap((callNode as CallExpression).callee as Node);
+      // (A tagged template has a `tag`, not a `callee`.)
+      const callee = unwrap(((callNode as CallExpression).callee ?? (callNode as unknown as { tag: Node }).tag) as Node);
       const fnNode =
         target.via === 'call' || target.via === 'apply'
           ? (callee as { object?: Node }).object
