@@ -178,8 +178,13 @@ const COMMAND_PATTERNS: readonly { threat: CommandThreat; label: string; re: Reg
   { threat: 'downloadExec', label: 'pipes a download into a shell', re: new RegExp(String.raw`${CMD_START}(?:curl|wget|fetch)\b[^|;&\n]*\|\s*${SH}`, 'i') },
   {
     threat: 'downloadExec',
+    label: 'pipes a download into an interpreter',
+    re: new RegExp(String.raw`${CMD_START}(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:python[23]?|perl|ruby|node|php|powershell|pwsh)(?:\.exe)?\b`, 'i'),
+  },
+  {
+    threat: 'downloadExec',
     label: 'downloads a file and runs it',
-    re: new RegExp(String.raw`${CMD_START}(?:curl|wget)\b[^;&|\n]*?(?:\s-o|\s-O|--output(?:-document)?|>)\s*["']?[^\s"';&|]+["']?\s*(?:&&|;|\|\|)\s*(?:sudo\s+)?(?:chmod\s+[+0-7ugoa]|(?:ba|z)?sh\s|\.\/|\/tmp\/|node\s|python[23]?\s|start\s|cmd\s)`, 'i'),
+    re: new RegExp(String.raw`${CMD_START}(?:curl|wget)\b[^;&|\n]*?(?:\s-o|\s-O|--output(?:-document)?|>)\s*["']?[^\s"';&|]+["']?\s*(?:&&|;|\|\|)\s*(?:sudo\s+)?(?:chmod\s+[+0-7ugoa]|(?:ba|z)?sh\s|\.\/|\/tmp\/|~\/|\$HOME|%TEMP%|%APPDATA%|node\s|python[23]?\s|start\s|cmd\s)`, 'i'),
   },
   { threat: 'downloadExec', label: 'runs the output of a download', re: /\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b/i },
   { threat: 'downloadExec', label: 'runs a downloaded script', re: /\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b/i },
@@ -194,7 +199,7 @@ const COMMAND_PATTERNS: readonly { threat: CommandThreat; label: string; re: Reg
   {
     threat: 'encodedPowershell',
     label: 'runs an encoded PowerShell command',
-    re: /\b(?:powershell|pwsh)(?:\.exe)?["']?\b[^|;&\n]*?\s[-\/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)\s+["']?[A-Za-z0-9+\/=]{12,}/i,
+    re: /\b(?:powershell|pwsh)(?:\.exe)?["']?\b[^|;&\n]*?\s[-\/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)\s+["']?(?:[A-Za-z0-9+\/=]{12,}|\x00)/i,
   },
   // Reverse shells.
   { threat: 'reverseShell', label: 'opens a shell over /dev/tcp', re: /\/dev\/(?:tcp|udp)\/[^\s\/]+\/\d*/i },

