@@ -199,7 +199,7 @@ const COMMAND_PATTERNS: readonly { threat: CommandThreat; label: string; re: Reg
   {
     threat: 'encodedPowershell',
     label: 'runs an encoded PowerShell command',
-    re: /\b(?:powershell|pwsh)(?:\.exe)?["']?\b[^|;&\n]*?\s[-\/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)\s+["']?(?:[A-Za-z0-9+\/=]{12,}|\x00)/i,
+    re: /\b(?:powershell|pwsh)(?:\.exe)?["']?\b[^|;&\n]*?\s[-\/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)\s+["']?[A-Za-z0-9+\/=]{12,}/i,
   },
   // Reverse shells.
   { threat: 'reverseShell', label: 'opens a shell over /dev/tcp', re: /\/dev\/(?:tcp|udp)\/[^\s\/]+\/\d*/i },
@@ -1104,9 +1104,13 @@ function listElements(ctx: RuleContext, node: Node, depth: number): string[] | n
   return dedupeStrings(out);
 }
 
-/** The elements of `[...]` (through const bindings), or null when it is not a plain literal list. */
+/**
+ * The elements of `[...]` (through const bindings), with elements later added by `push`/`unshift`
+ * on the variable; null when it is not a plain literal list or is changed in other ways.
+ */
 export function literalArray(ctx: RuleContext, node: Node): Node[] | null {
   let current = unwrap(node);
+  let binding: ReturnType<RuleContext['resolve']> = undefined;
   for (let hops = 0; hops < 6; hops++) {
     if (current.type === 'ArrayExpression') {
       const out: Node[] = [];
@@ -1114,14 +1118,36 @@ export function literalArray(ctx: RuleContext, node: Node): Node[] | null {
         if (element === null || element.type === 'SpreadElement') return null;
         out.push(element);
       }
-      return out;
+      return binding ? withPushes(binding.references, out) : out;
     }
     if (current.type !== 'Identifier') return null;
-    const binding = ctx.resolve(current);
+    binding = ctx.resolve(current);
     if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return null;
     current = unwrap(binding.init);
   }
   return null;
+}
+
+/** Adds the arguments of `list.push(...)`/`list.unshift(...)`; null for other in-place changes. */
+function withPushes(references: readonly Node[], elements: Node[]): Node[] | null {
+  const out = elements.slice();
+  for (const reference of references) {
+    const { parent, key } = logicalParent(reference);
+    if (parent === null || key !== 'object' || (parent.type !== 'MemberExpression' && parent.type !== 'OptionalMemberExpression')) continue;
+    const method = staticMemberName(parent);
+    const outer = logicalParent(parent);
+    const isCall = outer.parent !== null && outer.key === 'callee' && (outer.parent.type === 'CallExpression' || outer.parent.type === 'OptionalCallExpression');
+    if (isCall && (method === 'push' || method === 'unshift')) {
+      const args = (outer.parent as Node & { arguments: Node[] }).arguments;
+      if (args.some((a) => a.type === 'SpreadElement')) return null;
+      if (method === 'push') out.push(...args);
+      else out.unshift(...args);
+      continue;
+    }
+    if (isCall && method !== null && /^(?:splice|reverse|sort|fill|copyWithin|pop|shift)$/.test(method)) return null;
+    if (outer.parent?.type === 'AssignmentExpression' && outer.key === 'left') return null;
+  }
+  return out;
 }
 
 function symbolicMember(ctx: RuleContext, node: Node & { object: Node; property: Node }, depth: number): string[] {

