@@ -11,6 +11,7 @@ import { Evaluator } from './evaluate.js';
 import { walk, parentOf, parentKeyOf } from './walk.js';
 import { applyDirectives, parseDirectives } from './suppressions.js';
 import { assignFingerprints } from './fingerprint.js';
+import { enterFileCaches, leaveFileCaches } from './file-cache.js';
 import type { Policy, PolicyInput } from '../policy/index.js';
 import { resolvePolicy, defaultPolicy } from '../policy/index.js';
 import { RULES } from '../rules/index.js';
@@ -65,6 +66,15 @@ export function formatMessage(template: string, data: Record<string, string | nu
 
 /** Analyses one file's source under a policy. Never throws for any input. */
 export function analyze(source: string | Uint8Array, options: AnalyzeOptions = {}): AnalysisReport {
+  enterFileCaches();
+  try {
+    return analyzeText(source, options);
+  } finally {
+    leaveFileCaches();
+  }
+}
+
+function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): AnalysisReport {
   const started = performance.now();
   const filename = options.filename ?? 'input.js';
   const policy = options.policy === undefined ? defaultPolicy('recommended') : resolvePolicy(options.policy);

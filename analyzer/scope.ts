@@ -47,6 +47,8 @@ export type ScopeKind = 'program' | 'function' | 'block' | 'catch' | 'class' | '
 
 export class Scope {
   readonly bindings = new Map<string, Binding>();
+  /** The implicit `arguments` of a function scope, made when first referenced. */
+  argumentsBinding: Binding | undefined = undefined;
   constructor(
     readonly kind: ScopeKind,
     readonly node: Node,
@@ -422,11 +424,10 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   return { program: programScope, references, declarations, globals, nodeCount, hasWith };
 }
 
-const argumentsBindings = new WeakMap<Scope, Binding>();
 function argumentsBinding(scope: Scope): Binding | null {
   for (let s: Scope | null = scope; s !== null; s = s.parent) {
     if (s.kind === 'function' && s.node.type !== 'ArrowFunctionExpression' && s.node.type !== 'StaticBlock') {
-      let binding = argumentsBindings.get(s);
+      let binding = s.argumentsBinding;
       if (binding === undefined) {
         binding = {
           name: 'arguments',
@@ -440,7 +441,7 @@ function argumentsBinding(scope: Scope): Binding | null {
           references: [],
           scope: s,
         };
-        argumentsBindings.set(s, binding);
+        s.argumentsBinding = binding;
       }
       return binding;
     }

@@ -24,6 +24,7 @@ import type { Binding } from './scope.js';
 import { collectIds } from './scope.js';
 import { unwrap } from './evaluate.js';
 import { walk, parentOf, parentKeyOf } from './walk.js';
+import { fileCache } from './file-cache.js';
 
 /** Where tainted data came from: the node that produced it and a short description. */
 export interface TaintOrigin {
@@ -191,7 +192,7 @@ export interface CallSite {
   args: readonly Node[];
 }
 
-const callSiteCache = new WeakMap<Node, CallSite[]>();
+const callSiteCache = fileCache<Node, CallSite[]>();
 
 /** Direct calls of a function defined in the file (through its name, `.call` and `.apply`). */
 export function callSitesOf(ctx: RuleContext, fn: Node): readonly CallSite[] {
@@ -302,7 +303,7 @@ function localClassOf(ctx: RuleContext, node: Node): Node | null {
   return null;
 }
 
-const returnCache = new WeakMap<Node, Node[]>();
+const returnCache = fileCache<Node, Node[]>();
 
 /** The expressions a function returns (an arrow's expression body, or its `return` arguments). */
 export function returnedExpressions(fn: Node): readonly Node[] {
@@ -357,7 +358,7 @@ export function propertyName(ctx: RuleContext, property: Node): string | null {
 // -------------------------------------------------------------------------------------------------
 // The engine
 
-const engines = new WeakMap<Node, Map<TaintSpec, TaintEngine>>();
+const engines = fileCache<Node, Map<TaintSpec, TaintEngine>>();
 
 /** The taint engine of a file (identified by its Program node) for a spec; created once per file. */
 export function taintEngine(ctx: RuleContext, program: Node, spec: TaintSpec): TaintEngine {

@@ -34,6 +34,7 @@ import {
 } from '../analyzer/taint.js';
 import type { Taint, TaintSpec } from '../analyzer/taint.js';
 import type { PathStep } from '../analyzer/scope.js';
+import { fileCache } from '../analyzer/file-cache.js';
 
 // =================================================================================================
 // 1. Pure classifiers
@@ -892,7 +893,7 @@ const PATH_JOIN: ReadonlySet<string> = new Set([
 const PATH_RESOLVE: ReadonlySet<string> = new Set(['module:path.resolve', 'module:path.posix.resolve', 'module:path.win32.resolve', 'module:upath.resolve']);
 const CALLBACK_ITERATORS: ReadonlySet<string> = new Set(['forEach', 'map', 'filter', 'some', 'every', 'flatMap', 'find', 'findIndex']);
 
-const symbolicCache = new WeakMap<Node, string[]>();
+const symbolicCache = fileCache<Node, string[]>();
 
 /**
  * The strings an expression may evaluate to, folded as far as possible: unknown parts are HOLE,
@@ -1316,7 +1317,7 @@ function interestingMethod(name: string): boolean {
   return interestingNames.has(name);
 }
 
-const deepCache = new WeakMap<Node, ReadonlySet<string>>();
+const deepCache = fileCache<Node, ReadonlySet<string>>();
 
 /**
  * A second, deeper look at a callee the evaluator could not resolve, for the capabilities the audit
@@ -1471,7 +1472,7 @@ export interface ProcessCall {
   via: string;
 }
 
-const processCache = new WeakMap<Node, ProcessCall | null>();
+const processCache = fileCache<Node, ProcessCall | null>();
 const SHELLS = /^(?:.*[\\/])?(?:ba|z|da|k|c|fi)?sh$|^(?:.*[\\/])?(?:cmd|powershell|pwsh)(?:\.exe)?$/i;
 
 /** The process call at `node` (a call or `new`), or null. Memoised per node. */
@@ -1695,7 +1696,7 @@ export interface FsCall {
   recursive: boolean;
 }
 
-const fsCache = new WeakMap<Node, FsCall | null>();
+const fsCache = fileCache<Node, FsCall | null>();
 
 /** Splits `module:fs.promises.readFile` into the module and the method, or null if not a file-system API. */
 function fsMethod(value: string): { module: string; method: string } | null {
@@ -1994,7 +1995,7 @@ interface Instance {
   creation: Node;
 }
 
-const instanceCache = new WeakMap<Node, Instance | null>();
+const instanceCache = fileCache<Node, Instance | null>();
 
 /** What network object an expression holds (through variables and receiver-returning chains), or null. */
 export function networkInstanceOf(ctx: RuleContext, node: Node, depth = 0): Instance | null {
@@ -2135,7 +2136,7 @@ function methodOf(ctx: RuleContext, options: Node | null): string | null {
   return values[0].toUpperCase();
 }
 
-const sinkCache = new WeakMap<Node, NetworkSink | null>();
+const sinkCache = fileCache<Node, NetworkSink | null>();
 
 /**
  * The network sink at `node` (a call, `new`, or `img.src = ...` assignment), or null. Instance
@@ -2383,7 +2384,7 @@ export interface Destination {
   endpoint: EndpointFinding | null;
 }
 
-const destinationCache = new WeakMap<NetworkSink, Destination>();
+const destinationCache = fileCache<NetworkSink, Destination>();
 
 /**
  * The URLs and hosts a sink's own parts name. An options object's `host` is combined with its
@@ -2467,7 +2468,7 @@ export interface FileFacts {
   flows: Flow[] | null;
 }
 
-const factsByProgram = new WeakMap<Node, FileFacts>();
+const factsByProgram = fileCache<Node, FileFacts>();
 
 function factsFor(program: Node): FileFacts {
   let facts = factsByProgram.get(program);

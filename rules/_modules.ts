@@ -6,6 +6,7 @@
 import type { Node } from '@babel/types';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import { unwrap } from '../analyzer/evaluate.js';
+import { fileCache } from '../analyzer/file-cache.js';
 
 /** Drops the `node:` scheme of built-in modules: `node:fs` and `fs` are one module. */
 export function normalizeModule(specifier: string): string {
@@ -317,8 +318,8 @@ export interface LoaderCall {
 }
 
 /** Calls are judged by several rules in one walk; the answer depends only on the file, so keep it. */
-const loaderCache = new WeakMap<Node, LoaderCall | null>();
-const targetCache = new WeakMap<Node, ReturnType<RuleContext['callTarget']>>();
+const loaderCache = fileCache<Node, LoaderCall | null>();
+const targetCache = fileCache<Node, ReturnType<RuleContext['callTarget']>>();
 
 /** `context.callTarget(node)`, computed once per call node. */
 export function callTargetOf(context: RuleContext, node: Node): ReturnType<RuleContext['callTarget']> {

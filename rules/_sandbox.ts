@@ -10,6 +10,7 @@ import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Binding } from '../analyzer/scope.js';
 import { unwrap, globalPath } from '../analyzer/evaluate.js';
 import { TRANSPARENT_WRAPPERS, walk } from '../analyzer/walk.js';
+import { fileCache } from '../analyzer/file-cache.js';
 
 export { unwrap };
 
@@ -371,7 +372,7 @@ export interface ReflectCall {
   name: string;
 }
 
-const reflectCache = new WeakMap<Node, ReflectCall | null>();
+const reflectCache = fileCache<Node, ReflectCall | null>();
 
 /**
  * Recognises a call that reads or writes a property through a reflective API:
@@ -503,7 +504,7 @@ export function memberBase(node: Node): Node {
   return current;
 }
 
-const declaredCache = new WeakMap<Node, Binding | null>();
+const declaredCache = fileCache<Node, Binding | null>();
 
 /**
  * The binding a declaring identifier introduces (`x` in `const x = ...`). The rule API resolves
@@ -563,7 +564,7 @@ export interface WriteSite {
   via: string;
 }
 
-const writeCache = new WeakMap<Node, readonly WriteSite[]>();
+const writeCache = fileCache<Node, readonly WriteSite[]>();
 const NO_SITES: readonly WriteSite[] = [];
 
 /** The write sites of an assignment, update, `delete` or reflective call; empty for anything else. */

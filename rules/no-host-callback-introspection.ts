@@ -84,7 +84,7 @@ export default defineRule({
     },
   },
   create(context) {
-    const kinds = new WeakMap<Node, string | null>();
+    const kinds = new Map<Node, string | null>();
     const kindOf = (fn: Node): string | null => {
       let kind = kinds.get(fn);
       if (kind === undefined) {
