@@ -20,6 +20,13 @@ export const SAFE_BUILTIN_MODULES: readonly string[] = [
   'util',
 ];
 
+/**
+ * The profile trusted packages are analysed under unless the policy names another: `audit`, which asks
+ * whether a package behaves maliciously (exfiltration, commands, tampering) rather than whether it uses
+ * the dynamic features the realm contains anyway (lodash's `Function('return this')()`).
+ */
+export const DEFAULT_TRUSTED_PROFILE: ProfileName = 'audit';
+
 const MIB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: Readonly<Record<ProfileName, Limits>> = {
@@ -150,7 +157,7 @@ export function resolvePolicy(input: PolicyInput | Policy = {}, base?: Policy): 
     modules: {
       allow: data.modules?.allow ?? base?.modules.allow ?? SAFE_BUILTIN_MODULES,
       trusted: data.modules?.trusted ?? base?.modules.trusted ?? [],
-      trustedProfile: data.modules?.trustedProfile ?? base?.modules.trustedProfile ?? 'recommended',
+      trustedProfile: data.modules?.trustedProfile ?? base?.modules.trustedProfile ?? DEFAULT_TRUSTED_PROFILE,
     },
     globals: data.globals ?? base?.globals ?? [],
     allowExit: data.allowExit ?? base?.allowExit ?? false,

@@ -31,6 +31,7 @@ export interface ModulePolicy {
   allow: readonly string[];
   /** Packages analysed under `trustedProfile` instead of the policy's profile (still run in the realm). */
   trusted: readonly string[];
+  /** Default `audit`: trusted code is judged for malice, not for the dynamic features the realm contains. */
   trustedProfile: ProfileName;
 }
 

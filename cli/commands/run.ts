@@ -13,6 +13,7 @@ import type { Policy, PolicyInput } from '../../policy/index.js';
 import { Executor } from '../../executor/executor.js';
 import type { Isolation } from '../../executor/executor.js';
 import { FsHooks } from '../../executor/hooks/index.js';
+import { packageNameOf } from '../../executor/gateway.js';
 import type { ModuleHooks, RunResult } from '../../executor/types.js';
 import { loadConfig, policyPart } from '../config.js';
 import type { CommandContext } from '../context.js';
@@ -25,6 +26,7 @@ interface RunFlags {
   memory?: string;
   root?: string;
   allowModule: string[];
+  trustModule: string[];
   profile?: ProfileName;
   analysis?: 'enforce' | 'warn' | 'off';
   isolation: Isolation;
@@ -44,6 +46,7 @@ function addRunOptions(command: Command): Command {
     .option('--memory <mb>', 'heap limit of the run, in MiB')
     .option('--root <dir>', 'serve modules from this folder (its node_modules included) through FsHooks')
     .option('--allow-module <name>', 'grant a package or built-in module (repeatable)', collect, [])
+    .option('--trust-module <name>', 'grant a package and analyse it under the trusted profile (default audit) (repeatable)', collect, [])
     .addOption(new Option('--profile <name>', 'rule profile for gate 1 (default strict)').choices(PROFILE_NAMES as string[]))
     .addOption(new Option('--analysis <mode>', 'gate 1: block, only report, or skip').choices(['enforce', 'warn', 'off']))
     .addOption(new Option('--isolation <mode>', 'worker thread, or a worker inside a permission-restricted child process').choices(['worker', 'process']).default('process'))
@@ -79,13 +82,14 @@ async function buildPolicy(context: CommandContext, flags: RunFlags): Promise<Po
   const limits: Record<string, number> = { ...(input.limits ?? {}) };
   if (flags.timeout !== undefined) limits.timeoutMs = parseIntOption('--timeout', flags.timeout, 1);
   if (flags.memory !== undefined) limits.memoryMb = parseIntOption('--memory', flags.memory, 8);
-  const allow = [...(input.modules?.allow ?? resolvePolicy({ profile }).modules.allow), ...flags.allowModule];
+  const allow = [...(input.modules?.allow ?? resolvePolicy({ profile }).modules.allow), ...flags.allowModule, ...flags.trustModule];
+  const trusted = [...(input.modules?.trusted ?? []), ...flags.trustModule.map(packageNameOf)];
   return resolvePolicy({
     ...input,
     profile,
     ...(flags.profile && flags.profile !== input.profile ? { rules: undefined } : {}),
     limits,
-    modules: { ...(input.modules ?? {}), allow },
+    modules: { ...(input.modules ?? {}), allow, trusted },
     ...(flags.analysis !== undefined ? { analysis: flags.analysis } : {}),
     ...(flags.allowExit ? { allowExit: true } : {}),
   });

@@ -13,6 +13,9 @@ describe('airlock run', () => {
     'lib.ts': 'export function twice(n: number): number { return n * 2; }',
     'node_modules/padder/package.json': '{"name": "padder", "main": "index.js"}',
     'node_modules/padder/index.js': "module.exports = function pad(s) { return '[' + s + ']'; };",
+    'node_modules/globber/package.json': '{"name": "globber", "main": "index.js"}',
+    'node_modules/globber/index.js': "var root = typeof globalThis == 'object' ? null : null;\nmodule.exports = (root || Function('return this')()).Array === Array;",
+    'uses-globber.js': "require('globber')",
     'evil.js': "this.constructor.constructor('return process')().exit(9)",
     'loop.js': 'for (;;) {}',
     'exit.js': "console.log('bye'); exit(3);",
@@ -45,6 +48,17 @@ describe('airlock run', () => {
     const { code, out, err } = await airlock(root, ['run', 'main.ts', '--root', '.', '--allow-module', 'padder', ...W]);
     assert.equal(code, 0, err);
     assert.equal(out, '[42]\n');
+  });
+
+  it('--trust-module grants a package and analyses it under the trusted profile (audit)', async () => {
+    const granted = await airlock(root, ['run', 'uses-globber.js', '--root', '.', '--allow-module', 'globber', '--json', ...W]);
+    assert.equal(granted.code, 1, 'under strict the Function constructor is rejected');
+    assert.equal(JSON.parse(granted.out).error.code, 'AIRLOCK_REJECTED');
+    const trusted = await airlock(root, ['run', 'uses-globber.js', '--root', '.', '--trust-module', 'globber', '--json', ...W]);
+    assert.equal(trusted.code, 0, trusted.out);
+    const result = JSON.parse(trusted.out) as { value: unknown; findings: { ruleId: string; severity: string }[] };
+    assert.equal(result.value, true, "Function('return this')() is the realm's own global");
+    assert.ok(result.findings.some((f) => f.ruleId === 'no-function-constructor' && f.severity === 'warn'));
   });
 
   it('rejects what gate 1 rejects (exit 1) and lists the findings', async () => {

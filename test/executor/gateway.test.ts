@@ -80,14 +80,13 @@ let assertName = ''; try { assert.strictEqual(1, 2); } catch (err) { assertName 
 
 describe('packages from a root folder (lodash, date-fns)', () => {
   const hooks = new FsHooks(REPO_ROOT);
-  // lodash's `freeProcess.binding('util')` fallback is flagged by no-native-binding in every profile;
-  // the realm has no `process`, so the branch is dead here, and the policy says so explicitly.
+  // Default settings apart from the grant: trusted packages are analysed under `audit` (lodash's
+  // `Function('return this')` and `freeProcess.binding` fallback are warnings there, not errors).
   const trusted = executor({
     hooks,
     policy: {
       profile: 'strict',
-      rules: { 'no-native-binding': 'warn' },
-      modules: { allow: ['lodash', 'date-fns/*', 'path', 'util'], trusted: ['lodash', 'date-fns'], trustedProfile: 'audit' },
+      modules: { allow: ['lodash', 'date-fns/*', 'path', 'util'], trusted: ['lodash', 'date-fns'] },
       limits: { maxModules: 64 },
     },
     limits: { timeoutMs: 10000 },
