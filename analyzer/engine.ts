@@ -142,46 +142,18 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
     report.language = language;
 
     // Rule instances for this file; text-level handlers run before parsing, so they also cover
-    // files that do not parse.
+    // files that do not parse. Contexts are instances of one class over one per-file state object,
+    // so every file's contexts share hidden classes (a fresh prototype per file made V8 build new
+    // maps for each file, which cost more than the rules themselves on small files).
     const active = activeRules(policy, rules);
     const enter = new Map<string, { id: string; fn: VisitorHandler }[]>();
     const exit = new Map<string, { id: string; fn: VisitorHandler }[]>();
     const textHandlers: { id: string; fn: (text: string) => void }[] = [];
-    let evaluator: Evaluator | null = null;
-    let sourceType: SourceType = 'script';
-    const lineStarts = lazyLineStarts(text);
-    // One set of file services, shared by every rule's context through its prototype: a file
-    // with forty rules allocates one set of closures, not forty.
-    const services = {
-      filename,
-      source: text,
-      profile: policy.profile,
-      policy,
-      resolve: (id: Parameters<Evaluator['resolve']>[0]) => evaluator!.resolve(id),
-      isGlobalRef: (node: Node, name?: string) => evaluator!.isGlobalRef(node, name),
-      values: (node: Node) => evaluator!.values(node),
-      ownValues: (node: Node) => evaluator!.ownValues(node),
-      fold: (node: Node) => evaluator!.fold(node),
-      foldStrings: (node: Node) => evaluator!.foldStrings(node),
-      callTarget: (node: Node) => evaluator!.callTarget(node),
-      memberKeys: (node: Node) => evaluator!.memberKeys(node),
-      parentOf,
-      parentKeyOf,
-      text: (node: Node) => (node.start != null && node.end != null ? text.slice(node.start, node.end) : ''),
-    };
-    Object.defineProperty(services, 'sourceType', { get: () => sourceType, enumerable: true });
+    const file = new FileState(filename, text, policy, findings, lazyLineStarts(text));
 
     for (const { rule, severity, options: ruleOptions, explicit } of active) {
       if (rule.meta.engine) continue;
-      const context = Object.create(services) as RuleContext;
-      Object.assign(context, {
-        id: rule.id,
-        severity,
-        options: ruleOptions,
-        report(descriptor: ReportDescriptor<string>) {
-          findings.push(makeFinding(rule, severity, explicit, descriptor, lineStarts));
-        },
-      });
+      const context = new Context(file, rule, severity, ruleOptions, explicit);
       let visitor;
       try {
         visitor = rule.create(context);
@@ -189,7 +161,8 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
         ruleCrash(findings, rule.id, error);
         continue;
       }
-      for (const [selector, handler] of Object.entries(visitor)) {
+      for (const selector in visitor) {
+        const handler = visitor[selector];
         if (handler === undefined) continue;
         if (selector === 'onSourceText') {
           textHandlers.push({ id: rule.id, fn: handler as (text: string) => void });
@@ -198,11 +171,10 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
         const isExit = selector.endsWith(':exit');
         const name = isExit ? selector.slice(0, -5) : selector;
         const target = isExit ? exit : enter;
-        for (const type of FLIPPED_ALIAS_KEYS[name] ?? [name]) {
-          let list = target.get(type);
-          if (list === undefined) target.set(type, (list = []));
-          list.push({ id: rule.id, fn: handler as VisitorHandler });
-        }
+        const types = FLIPPED_ALIAS_KEYS[name];
+        const entry = { id: rule.id, fn: handler as VisitorHandler };
+        if (types === undefined) addHandler(target, name, entry);
+        else for (let i = 0; i < types.length; i++) addHandler(target, types[i]!, entry);
       }
     }
 
@@ -225,12 +197,13 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
       return finish(report, policy, text, [], started);
     }
     const ast: File = parsed.ast;
-    sourceType = ast.program.sourceType === 'module' ? 'module' : 'script';
+    const sourceType: SourceType = ast.program.sourceType === 'module' ? 'module' : 'script';
+    file.sourceType = sourceType;
     report.sourceType = sourceType;
 
     const scope = bindProgram(ast.program, { maxNodes: policy.limits.maxAstNodes });
     report.stats.nodes = scope.nodeCount;
-    evaluator = new Evaluator(scope, sourceType);
+    file.evaluator = new Evaluator(scope, sourceType);
 
     const call = (list: { id: string; fn: VisitorHandler }[], node: Node, parent: Node | null): void => {
       for (let i = 0; i < list.length; i++) {
@@ -269,6 +242,90 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
       engineFinding('internal-error', 'crash', `Analysis failed: ${describeError(error)}.`, 1, 1, true);
     }
     return finish(report, policy, text, [], started);
+  }
+}
+
+function addHandler(target: Map<string, { id: string; fn: VisitorHandler }[]>, type: string, entry: { id: string; fn: VisitorHandler }): void {
+  const list = target.get(type);
+  if (list === undefined) target.set(type, [entry]);
+  else list.push(entry);
+}
+
+/** What every rule context of one file shares. */
+class FileState {
+  evaluator: Evaluator | null = null;
+  sourceType: SourceType = 'script';
+  constructor(
+    readonly filename: string,
+    readonly source: string,
+    readonly policy: Policy,
+    readonly findings: Finding[],
+    readonly lineStarts: () => number[],
+  ) {}
+}
+
+/** One rule's view of a file: the RuleContext API over the file's shared state. */
+class Context implements RuleContext {
+  readonly id: string;
+  constructor(
+    readonly file: FileState,
+    readonly rule: AnyRule,
+    readonly severity: ActiveSeverity,
+    readonly options: Readonly<Record<string, unknown>>,
+    readonly explicit: boolean,
+  ) {
+    this.id = rule.id;
+  }
+  get filename(): string {
+    return this.file.filename;
+  }
+  get source(): string {
+    return this.file.source;
+  }
+  get sourceType(): SourceType {
+    return this.file.sourceType;
+  }
+  get profile(): Policy['profile'] {
+    return this.file.policy.profile;
+  }
+  get policy(): Policy {
+    return this.file.policy;
+  }
+  report(descriptor: ReportDescriptor<string>): void {
+    this.file.findings.push(makeFinding(this.rule, this.severity, this.explicit, descriptor, this.file.lineStarts));
+  }
+  resolve(id: Parameters<Evaluator['resolve']>[0]): ReturnType<Evaluator['resolve']> {
+    return this.file.evaluator!.resolve(id);
+  }
+  isGlobalRef(node: Node, name?: string): boolean {
+    return this.file.evaluator!.isGlobalRef(node, name);
+  }
+  values(node: Node): ReturnType<Evaluator['values']> {
+    return this.file.evaluator!.values(node);
+  }
+  ownValues(node: Node): ReturnType<Evaluator['ownValues']> {
+    return this.file.evaluator!.ownValues(node);
+  }
+  fold(node: Node): ReturnType<Evaluator['fold']> {
+    return this.file.evaluator!.fold(node);
+  }
+  foldStrings(node: Node): ReturnType<Evaluator['foldStrings']> {
+    return this.file.evaluator!.foldStrings(node);
+  }
+  callTarget(node: Node): ReturnType<Evaluator['callTarget']> {
+    return this.file.evaluator!.callTarget(node);
+  }
+  memberKeys(node: Node): ReturnType<Evaluator['memberKeys']> {
+    return this.file.evaluator!.memberKeys(node);
+  }
+  parentOf(node: Node): Node | null {
+    return parentOf(node);
+  }
+  parentKeyOf(node: Node): string | null {
+    return parentKeyOf(node);
+  }
+  text(node: Node): string {
+    return node.start != null && node.end != null ? this.file.source.slice(node.start, node.end) : '';
   }
 }
 
