@@ -15,7 +15,7 @@
 import { Buffer } from 'node:buffer';
 import type { Node, Identifier, CallExpression, NewExpression, Expression } from '@babel/types';
 import type { Binding, ScopeInfo, PathStep } from './scope.js';
-import { collectIds, staticPropertyKey } from './scope.js';
+import { collectIds, declarationOf, referenceOf, staticPropertyKey } from './scope.js';
 import { parentOf, TRANSPARENT_WRAPPERS } from './walk.js';
 
 /** The unknown value. */
@@ -219,12 +219,19 @@ export interface CallTarget {
 
 interface FoldState {
   steps: number;
-  decoders: Set<string>;
+  /** Made on the first decoder: most folds use none, and an empty Set per fold is a lot of garbage. */
+  decoders: Set<string> | null;
   env: Map<Binding, Const> | null;
   /** Folds of bindings declared outside a loop or callback being interpreted (they cannot change). */
   memo?: Map<Binding, Const[]>;
   /** Steps spent inside interpreted loops, bounded separately (a decoding loop runs many times). */
   loopSteps?: number;
+}
+
+const NO_DECODERS: ReadonlySet<string> = new Set();
+
+function addDecoder(state: FoldState, decoder: string): void {
+  (state.decoders ??= new Set()).add(decoder);
 }
 
 /** Array methods that change the array in place. */
@@ -311,9 +318,9 @@ export class Evaluator {
 
   /** The binding an identifier refers to: a Binding, `null` for a global, `undefined` if not a reference. */
   resolve(id: Identifier): Binding | null | undefined {
-    const reference = this.scope.references.get(id);
+    const reference = referenceOf(id);
     // A declaring identifier (`const x = ...`, a destructured name) resolves to what it declares.
-    return reference !== undefined ? reference : this.scope.declarations.get(id);
+    return reference !== undefined ? reference : declarationOf(id);
   }
 
   /** True when `id` refers to the undeclared global of that name. */
@@ -321,7 +328,7 @@ export class Evaluator {
     const inner = unwrap(node);
     if (inner.type !== 'Identifier') return false;
     if (name !== undefined && inner.name !== name) return false;
-    return this.scope.references.get(inner) === null;
+    return referenceOf(inner) === null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -329,6 +336,23 @@ export class Evaluator {
 
   /** The host paths `node` may evaluate to (following aliases). */
   values(node: Node): Values {
+    // Identifiers are not cached per node: a global's set is shared per name, and a binding's
+    // values are cached per binding (a file has far more identifiers than bindings).
+    if (node.type === 'Identifier') {
+      const binding = referenceOf(node);
+      if (binding === undefined) return UNKNOWN_SET;
+      if (binding === null) return internedGlobal(node.name);
+      if (this.depth > MAX_DEPTH) return UNKNOWN_SET;
+      this.depth++;
+      try {
+        return this.bindingValues(binding);
+      } catch (error) {
+        if (error instanceof RangeError) return UNKNOWN_SET;
+        throw error;
+      } finally {
+        this.depth--;
+      }
+    }
     const cached = this.valueCache.get(node);
     if (cached !== undefined) return cached;
     if (this.inProgress.has(node) || this.depth > MAX_DEPTH) return UNKNOWN_SET;
@@ -356,6 +380,33 @@ export class Evaluator {
    * introductions so that one evasion gives one finding.
    */
   ownValues(node: Node): Values {
+    // Cheap answers are not cached: most nodes rules ask about introduce nothing.
+    switch (node.type) {
+      case 'Identifier':
+        return referenceOf(node) === null ? this.values(node) : EMPTY_SET;
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        if (!node.computed && node.property.type === 'Identifier' && node.property.name !== 'constructor' && this.values(node.object) === UNKNOWN_SET) {
+          return EMPTY_SET;
+        }
+        break;
+      case 'ObjectProperty': {
+        const parent = parentOf(node);
+        if (parent === null || parent.type !== 'ObjectPattern') return EMPTY_SET;
+        break;
+      }
+      case 'ImportSpecifier':
+      case 'ImportDefaultSpecifier':
+      case 'ImportNamespaceSpecifier':
+      case 'ThisExpression':
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+      case 'ImportExpression':
+        break;
+      default:
+        return EMPTY_SET;
+    }
     const cached = this.ownCache.get(node);
     if (cached !== undefined) return cached;
     const result = this.computeOwnValues(node);
@@ -369,7 +420,7 @@ export class Evaluator {
       case 'ImportDefaultSpecifier':
       case 'ImportNamespaceSpecifier': {
         // An import is where a module's capability enters the file: `import { runInThisContext } from 'vm'`.
-        const binding = this.scope.declarations.get(node.local);
+        const binding = declarationOf(node.local);
         if (binding === undefined) return EMPTY_SET;
         const result = new Set(this.importValues(binding));
         result.delete(UNKNOWN);
@@ -383,7 +434,7 @@ export class Evaluator {
         return result;
       }
       case 'Identifier':
-        return this.scope.references.get(node) === null ? this.values(node) : EMPTY_SET;
+        return referenceOf(node) === null ? this.values(node) : EMPTY_SET;
       case 'ThisExpression':
         return this.values(node);
       case 'MemberExpression':
@@ -573,7 +624,7 @@ export class Evaluator {
   private computeValues(node: Node): Values {
     switch (node.type) {
       case 'Identifier': {
-        const binding = this.scope.references.get(node);
+        const binding = referenceOf(node);
         if (binding === undefined) return UNKNOWN_SET;
         if (binding === null) return internedGlobal(node.name);
         return this.bindingValues(binding);
@@ -723,7 +774,7 @@ export class Evaluator {
   private isNullish(node: Node): boolean {
     const inner = unwrap(node);
     if (inner.type === 'NullLiteral') return true;
-    if (inner.type === 'Identifier') return inner.name === 'undefined' && this.scope.references.get(inner) === null;
+    if (inner.type === 'Identifier') return inner.name === 'undefined' && referenceOf(inner) === null;
     return inner.type === 'UnaryExpression' && inner.operator === 'void';
   }
 
@@ -734,7 +785,7 @@ export class Evaluator {
   private returnsGlobalObject(node: Node): boolean {
     let current = unwrap(node);
     for (let hops = 0; hops < 4 && current.type === 'Identifier'; hops++) {
-      const binding = this.scope.references.get(current);
+      const binding = referenceOf(current);
       if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
       current = unwrap(binding.init);
     }
@@ -779,7 +830,7 @@ export class Evaluator {
     for (let hops = 0; hops < 8; hops++) {
       if (current.type === 'ObjectExpression' || current.type === 'ArrayExpression') return current;
       if (current.type !== 'Identifier') return null;
-      const binding = this.scope.references.get(current);
+      const binding = referenceOf(current);
       if (!binding || binding.init === null || binding.path.length > 0) return null;
       if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return null;
       if (binding.assignments.length > 0) return null;
@@ -1014,10 +1065,11 @@ export class Evaluator {
   /** Folds `node` to its possible constant values, or null when it cannot be known. */
   fold(node: Node): FoldResult | null {
     if (this.foldCache.has(node)) return this.foldCache.get(node)!;
-    const state: FoldState = { steps: 0, decoders: new Set(), env: null };
+    const state: FoldState = { steps: 0, decoders: null, env: null };
     let result: FoldResult | null;
     try {
-      result = { values: this.foldNode(node, state), decoders: state.decoders };
+      const values = this.foldNode(node, state);
+      result = { values, decoders: state.decoders ?? NO_DECODERS };
     } catch (error) {
       if (error instanceof FoldFailure || error instanceof RangeError || error instanceof TypeError) result = null;
       else throw error;
@@ -1179,7 +1231,7 @@ export class Evaluator {
   }
 
   private foldIdentifier(node: Identifier, state: FoldState): Const[] {
-    const binding = this.scope.references.get(node);
+    const binding = referenceOf(node);
     if (binding === undefined) throw FAIL;
     if (binding === null) {
       if (node.name === 'undefined') return [undefined];
@@ -1261,7 +1313,7 @@ export class Evaluator {
       if (staticResult !== null) return staticResult;
       if (method === 'decode' && args.length >= 1 && args[0]!.type !== 'SpreadElement' && this.isUtf8TextDecoder(callee.object)) {
         const bytes = this.foldSingle(args[0]!, state);
-        state.decoders.add('bytes');
+        addDecoder(state, 'bytes');
         if (bytes instanceof ConstBuffer) return [checkString(bytes.bytes.toString('utf8'))];
         if (Array.isArray(bytes)) return [checkString(Buffer.from((bytes as Const[]).map((b) => Number(toPrimitive(b)) & 255)).toString('utf8'))];
         throw FAIL;
@@ -1305,14 +1357,14 @@ export class Evaluator {
     switch (name) {
       case 'String.fromCharCode':
       case 'String.fromCodePoint': {
-        state.decoders.add('fromCharCode');
+        addDecoder(state, 'fromCharCode');
         const codes = spreadArgs().map((c) => Number(toPrimitive(c)));
         if (codes.length > MAX_FOLD_STRING) throw FAIL;
         return [name === 'String.fromCharCode' ? String.fromCharCode(...codes) : String.fromCodePoint(...codes)];
       }
       case 'atob':
       case 'module:buffer.atob': {
-        state.decoders.add('base64');
+        addDecoder(state, 'base64');
         const input = constToString(spreadArgs()[0]);
         return [Buffer.from(input, 'base64').toString('latin1')];
       }
@@ -1321,7 +1373,7 @@ export class Evaluator {
       case 'decodeURIComponent':
       case 'decodeURI':
       case 'unescape': {
-        state.decoders.add('uri');
+        addDecoder(state, 'uri');
         const input = constToString(spreadArgs()[0]);
         return [name === 'unescape' ? unescape(input) : name === 'decodeURI' ? decodeURI(input) : decodeURIComponent(input)];
       }
@@ -1331,7 +1383,7 @@ export class Evaluator {
       case 'parseInt':
       case 'Number.parseInt': {
         const [s, radix] = spreadArgs();
-        if (radix !== undefined && Number(radix) === 16) state.decoders.add('hex');
+        if (radix !== undefined && Number(radix) === 16) addDecoder(state, 'hex');
         return [parseInt(constToString(s), radix === undefined ? undefined : Number(radix))];
       }
       case 'parseFloat':
@@ -1363,11 +1415,11 @@ export class Evaluator {
         if (typeof source === 'string') {
           const enc = encoding === undefined ? 'utf8' : constToString(encoding);
           if (!Buffer.isEncoding(enc)) throw FAIL;
-          if (enc === 'base64' || enc === 'base64url' || enc === 'hex') state.decoders.add(enc === 'hex' ? 'hex' : 'base64');
+          if (enc === 'base64' || enc === 'base64url' || enc === 'hex') addDecoder(state, enc === 'hex' ? 'hex' : 'base64');
           return [new ConstBuffer(Buffer.from(source, enc))];
         }
         if (Array.isArray(source)) {
-          state.decoders.add('bytes');
+          addDecoder(state, 'bytes');
           return [new ConstBuffer(Buffer.from((source as Const[]).map((b) => Number(toPrimitive(b)) & 255)))];
         }
         if (source instanceof ConstBuffer) return [source];
@@ -1377,7 +1429,7 @@ export class Evaluator {
       case 'Uint8Array.from': {
         const [source] = spreadArgs();
         if (Array.isArray(source)) {
-          state.decoders.add('bytes');
+          addDecoder(state, 'bytes');
           return [new ConstBuffer(Buffer.from((source as Const[]).map((b) => Number(toPrimitive(b)) & 255)))];
         }
         if (source instanceof ConstBuffer) return [new ConstBuffer(Buffer.from(source.bytes))];
@@ -1392,7 +1444,7 @@ export class Evaluator {
   private isUtf8TextDecoder(node: Node): boolean {
     let current = unwrap(node);
     for (let hops = 0; hops < 4 && current.type === 'Identifier'; hops++) {
-      const binding = this.scope.references.get(current);
+      const binding = referenceOf(current);
       if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
       current = unwrap(binding.init);
     }
@@ -1444,7 +1496,7 @@ export class Evaluator {
       return accumulator;
     } finally {
       state.env = outerEnv;
-      if (/\^/.test(this.nodeOperators(body))) state.decoders.add('xor');
+      if (/\^/.test(this.nodeOperators(body))) addDecoder(state, 'xor');
     }
   }
 
@@ -1466,7 +1518,7 @@ export class Evaluator {
   }
 
   private paramBinding(id: Identifier): Binding | null {
-    return this.scope.declarations.get(id) ?? null;
+    return declarationOf(id) ?? null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1545,7 +1597,7 @@ export class Evaluator {
       const counters: Binding[] = [];
       for (const declarator of init.declarations) {
         if (declarator.id.type !== 'Identifier' || declarator.init === null || declarator.init === undefined) return false;
-        const counter = this.scope.declarations.get(declarator.id);
+        const counter = declarationOf(declarator.id);
         if (counter === undefined) return false;
         counters.push(counter);
       }
@@ -1564,7 +1616,7 @@ export class Evaluator {
       if (statement.await || statement.left.type !== 'VariableDeclaration') return false;
       const [declarator] = statement.left.declarations;
       if (statement.left.declarations.length !== 1 || declarator!.id.type !== 'Identifier') return false;
-      const item = this.scope.declarations.get(declarator!.id);
+      const item = declarationOf(declarator!.id);
       if (item === undefined || item.assignments.length > 1) return false;
       return this.replayableBody(statement.body, binding, [item]);
     }
@@ -1579,7 +1631,7 @@ export class Evaluator {
       if (statement.type === 'VariableDeclaration' && statement.kind !== 'var') {
         for (const declarator of statement.declarations) {
           if (declarator.id.type !== 'Identifier' || !declarator.init) return false;
-          const local = this.scope.declarations.get(declarator.id);
+          const local = declarationOf(declarator.id);
           if (local === undefined || local.assignments.length > 0) return false;
         }
         continue;
@@ -1595,7 +1647,7 @@ export class Evaluator {
   private changesBinding(expression: Node, binding: Binding, plainOnly = false): boolean {
     const target = (node: Node): boolean => {
       const inner = unwrap(node);
-      return inner.type === 'Identifier' && this.scope.references.get(inner) === binding;
+      return inner.type === 'Identifier' && referenceOf(inner) === binding;
     };
     switch (expression.type) {
       case 'AssignmentExpression': {
@@ -1624,11 +1676,11 @@ export class Evaluator {
     const cached = this.replayCache.get(binding);
     if (cached === null || (cached === undefined && this.replaySteps > MAX_FILE_REPLAY_STEPS)) throw FAIL;
     if (cached !== undefined) {
-      for (const decoder of cached.decoders) state.decoders.add(decoder);
+      for (const decoder of cached.decoders) addDecoder(state, decoder);
       return cached.value;
     }
     // Replayed once per binding with its own budget, so that the answer does not depend on the use.
-    const replayState: FoldState = { steps: 0, decoders: new Set(), env: null };
+    const replayState: FoldState = { steps: 0, decoders: null, env: null };
     let value: Const;
     try {
       value = this.replayAccumulation(binding, accumulation, replayState);
@@ -1638,8 +1690,9 @@ export class Evaluator {
     } finally {
       this.replaySteps += replayState.steps + (replayState.loopSteps ?? 0);
     }
-    this.replayCache.set(binding, { value, decoders: [...replayState.decoders] });
-    for (const decoder of replayState.decoders) state.decoders.add(decoder);
+    const decoders = replayState.decoders === null ? [] : [...replayState.decoders];
+    this.replayCache.set(binding, { value, decoders });
+    for (const decoder of decoders) addDecoder(state, decoder);
     return value;
   }
 
@@ -1680,18 +1733,18 @@ export class Evaluator {
       for (const inner of statements) {
         if (inner.type === 'VariableDeclaration') {
           for (const declarator of inner.declarations) {
-            const local = this.scope.declarations.get(declarator.id as Identifier);
+            const local = declarationOf(declarator.id as Identifier);
             if (local === undefined) throw FAIL;
             env.set(local, this.foldSingle(declarator.init!, state));
           }
         } else this.applyChange(inner.type === 'ExpressionStatement' ? inner.expression : inner, binding, env, state);
       }
     };
-    if (/\^/.test(this.nodeOperators(statement))) state.decoders.add('xor');
+    if (/\^/.test(this.nodeOperators(statement))) addDecoder(state, 'xor');
     if (statement.type === 'ForStatement') {
       const init = statement.init as Node & { declarations: { id: Identifier; init: Node }[] };
       for (const declarator of init.declarations) {
-        env.set(this.scope.declarations.get(declarator.id)!, this.foldSingle(declarator.init, state));
+        env.set(declarationOf(declarator.id)!, this.foldSingle(declarator.init, state));
       }
       counted((tick) => {
         while (tick() && truthy(this.foldSingle(statement.test!, state))) {
@@ -1712,7 +1765,7 @@ export class Evaluator {
     if (statement.type === 'ForOfStatement') {
       items = iterable(this.foldSingle(statement.right, state));
       body = statement.body;
-      params = [this.scope.declarations.get((statement.left as Node & { declarations: { id: Identifier }[] }).declarations[0]!.id) ?? null];
+      params = [declarationOf((statement.left as Node & { declarations: { id: Identifier }[] }).declarations[0]!.id) ?? null];
     } else if (statement.type === 'ExpressionStatement') {
       const each = forEachCallback(statement.expression);
       if (each === null) throw FAIL;
@@ -1781,7 +1834,7 @@ export class Evaluator {
         } else if (method === 'pop') array.pop();
         else if (method === 'shift') array.shift();
         else if (method === 'reverse') {
-          state.decoders.add('reverse');
+          addDecoder(state, 'reverse');
           array.reverse();
         } else throw FAIL;
         return;
@@ -2166,7 +2219,7 @@ function callMethod(receiver: Const, method: string, args: Const[], state: FoldS
   if (Array.isArray(receiver)) {
     if (!ARRAY_METHODS.has(method)) throw FAIL;
     if (method === 'reverse' || method === 'toReversed') {
-      state.decoders.add('reverse');
+      addDecoder(state, 'reverse');
       return [...(receiver as Const[])].reverse();
     }
     if (method === 'join') {
@@ -2193,7 +2246,7 @@ function callMethod(receiver: Const, method: string, args: Const[], state: FoldS
       return checkString(receiver.bytes.toString(encoding));
     }
     if (method === 'reverse') {
-      state.decoders.add('reverse');
+      addDecoder(state, 'reverse');
       return new ConstBuffer(Buffer.from(receiver.bytes).reverse());
     }
     throw FAIL;

@@ -71,13 +71,6 @@ export class Scope {
 
 export interface ScopeInfo {
   program: Scope;
-  /** Every identifier in a reference position, mapped to its binding or `null` for a global. */
-  references: Map<Identifier, Binding | null>;
-  /** Every declaring identifier, mapped to the binding it declares. */
-  declarations: Map<Identifier, Binding>;
-  /** Global (undeclared) names referenced, with their reference sites. */
-  globals: Map<string, Identifier[]>;
-  /** The nearest function/program scope node for each `this`/`arguments` question. */
   nodeCount: number;
   /** True when a `with` statement exists: bare names inside it may resolve to object properties. */
   hasWith: boolean;
@@ -121,18 +114,54 @@ export function isFunctionNode(node: Node): boolean {
   return FUNCTION_TYPES.has(node.type);
 }
 
-interface PendingRef {
-  id: Identifier;
-  scope: Scope;
+/**
+ * Resolution is stored on the identifiers themselves (`_ref` on a reference, `_decl` on a declaring
+ * name) rather than in Maps keyed by node: a file has hundreds of thousands of identifiers, and
+ * Maps that large were a good part of the analysis time (hashing, growth, and young-generation
+ * copies of their tables).
+ */
+interface ResolvedIdentifier {
+  _ref?: Binding | null | typeof PENDING;
+  _decl?: Binding;
 }
+
+/** Marks a reference met during the walk but not yet resolved (resolution waits for hoisting). */
+const PENDING = 0;
+
+/** The binding an identifier in a reference position refers to, `null` for a global, `undefined` otherwise. */
+export function referenceOf(id: Node): Binding | null | undefined {
+  const ref = (id as ResolvedIdentifier)._ref;
+  return ref === PENDING ? undefined : ref;
+}
+
+/** The binding a declaring identifier declares, or `undefined`. */
+export function declarationOf(id: Node): Binding | undefined {
+  return (id as ResolvedIdentifier)._decl;
+}
+
+/** No-op write marker for pending references that are plain reads. */
+const READ = 1;
 
 /** Builds the scope tree of a parsed program and resolves its references. */
 export function bindProgram(program: Node, options: { maxNodes: number }): ScopeInfo {
   const programScope = new Scope('program', program, null);
   let current = programScope;
-  const pending: PendingRef[] = [];
-  const handled = new Set<Node>();
-  const declarations = new Map<Identifier, Binding>();
+  // Pending references as parallel arrays: the identifier, its scope, and the value written to it
+  // (`READ` for plain reads, `null` for a write that cannot be followed).
+  const pendingIds: Identifier[] = [];
+  const pendingScopes: Scope[] = [];
+  const pendingWrites: (Node | null | typeof READ)[] = [];
+  const addPending = (id: Identifier, scope: Scope, write: Node | null | typeof READ): void => {
+    (id as ResolvedIdentifier)._ref = PENDING;
+    pendingIds.push(id);
+    pendingScopes.push(scope);
+    pendingWrites.push(write);
+  };
+  /** Identifiers the walk must not take for references (declaring names, written targets...). */
+  const handled = (id: Node): boolean => {
+    const resolved = id as ResolvedIdentifier;
+    return resolved._ref !== undefined || resolved._decl !== undefined;
+  };
   let hasWith = false;
   let sloppy = (program as { sourceType?: string }).sourceType !== 'module';
 
@@ -145,10 +174,9 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
     path: PathStep[],
     defaults: Node[],
   ): void => {
-    handled.add(id);
     const existing = scope.bindings.get(id.name);
     if (existing !== undefined) {
-      declarations.set(id, existing);
+      (id as ResolvedIdentifier)._decl = existing;
       // Redeclaration (`var x = a; var x = b`): both initialisers are possible values.
       if (init !== null) existing.assignments.push(path.length === 0 && defaults.length === 0 ? init : null);
       return;
@@ -166,7 +194,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
       scope,
     };
     scope.bindings.set(id.name, binding);
-    declarations.set(id, binding);
+    (id as ResolvedIdentifier)._decl = binding;
   };
 
   /** Declares every identifier in a binding pattern, recording how to reach it from `init`. */
@@ -218,9 +246,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   const assignPattern = (pattern: Node, value: Node | null, scope: Scope): void => {
     switch (pattern.type) {
       case 'Identifier':
-        handled.add(pattern);
-        pending.push({ id: pattern, scope });
-        writes.set(pattern, value);
+        addPending(pattern, scope, value);
         return;
       case 'AssignmentPattern':
         assignPattern(pattern.left, null, scope);
@@ -248,7 +274,6 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
         return; // member expressions: the walk visits them as ordinary references
     }
   };
-  const writes = new Map<Identifier, Node | null>();
 
   const varScope = (scope: Scope): Scope => {
     let s = scope;
@@ -268,9 +293,9 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
       enter(node, parent, key) {
         switch (node.type) {
           case 'Identifier': {
-            if (handled.has(node)) return;
+            if (handled(node)) return;
             if (!isReferencePosition(node, parent, key)) return;
-            pending.push({ id: node, scope: current });
+            addPending(node, current, READ);
             return;
           }
           case 'Program':
@@ -348,17 +373,12 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
             if (node.importKind === 'type' || node.importKind === 'typeof') return false;
             for (const specifier of node.specifiers) {
               if (specifier.type === 'ImportSpecifier' && specifier.importKind === 'type') continue;
-              handled.add(specifier.local);
-              if (specifier.type === 'ImportSpecifier') {
-                const imported = specifier.imported;
-                if (imported.type === 'Identifier') handled.add(imported);
-              }
+              // (The imported name is never a reference: its parent is the specifier.)
               declare(programScope, specifier.local, 'import', specifier, null, NO_STEPS, NO_NODES);
             }
             return;
           }
           case 'TSImportEqualsDeclaration':
-            handled.add(node.id);
             declare(current, node.id, 'import', node, node.moduleReference, NO_STEPS, NO_NODES);
             return;
           case 'TSEnumDeclaration':
@@ -373,9 +393,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
             return;
           case 'UpdateExpression':
             if (node.argument.type === 'Identifier') {
-              handled.add(node.argument);
-              pending.push({ id: node.argument, scope: current });
-              writes.set(node.argument, null);
+              addPending(node.argument, current, null);
             }
             return;
           case 'WithStatement':
@@ -397,7 +415,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
     const scope = push('function', node);
     const fn = node as unknown as { id?: Identifier | null; params: Node[] };
     if (node.type === 'FunctionExpression' && fn.id) declare(scope, fn.id, 'function', node, null, NO_STEPS, NO_NODES);
-    else if (fn.id) handled.add(fn.id);
+    // (Other functions' ids are declared by their declaration, or are method keys.)
     for (const param of fn.params) declarePattern(scope, param, 'param', node, null);
   }
 
@@ -406,22 +424,19 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   }
 
   // Resolve after the walk, so hoisted declarations (`f(); function f() {}`) are seen.
-  const references = new Map<Identifier, Binding | null>();
-  const globals = new Map<string, Identifier[]>();
-  for (const { id, scope } of pending) {
+  for (let i = 0; i < pendingIds.length; i++) {
+    const id = pendingIds[i]!;
+    const scope = pendingScopes[i]!;
     let binding = scope.lookup(id.name) ?? null;
     if (binding === null && id.name === 'arguments') binding = argumentsBinding(scope);
-    references.set(id, binding);
-    if (binding === null) {
-      let list = globals.get(id.name);
-      if (list === undefined) globals.set(id.name, (list = []));
-      list.push(id);
-    } else {
+    (id as ResolvedIdentifier)._ref = binding;
+    if (binding !== null) {
       binding.references.push(id);
-      if (writes.has(id)) binding.assignments.push(writes.get(id) ?? null);
+      const write = pendingWrites[i]!;
+      if (write !== READ) binding.assignments.push(write);
     }
   }
-  return { program: programScope, references, declarations, globals, nodeCount, hasWith };
+  return { program: programScope, nodeCount, hasWith };
 }
 
 function argumentsBinding(scope: Scope): Binding | null {

@@ -1,7 +1,7 @@
 // The AST walker: an iterative depth-first walk over @babel/types' visitor keys. It is iterative so
 // that deeply nested input (thousands of nested arrays or parentheses) cannot overflow the stack,
 // and it skips TypeScript type-only subtrees, which carry no runtime behaviour.
-import { VISITOR_KEYS } from '@babel/types';
+import { FLIPPED_ALIAS_KEYS, VISITOR_KEYS } from '@babel/types';
 import type { Node } from '@babel/types';
 
 /** Keys whose subtrees are types only (never evaluated at run time). */
@@ -67,6 +67,33 @@ export interface WalkCallbacks {
 
 const EXIT = 1;
 
+/** What the walk needs to know about a node type, computed once per type. */
+interface TypeInfo {
+  /** Type-level declarations: the node and its subtree are skipped. */
+  skip: boolean;
+  /** Statements, declarations and class members may carry `declare` (TypeScript); expressions never do. */
+  mayBeAmbient: boolean;
+  /** Visitor keys minus the type-only ones, in source order. */
+  keys: readonly string[];
+}
+
+const EXPRESSION_TYPES: ReadonlySet<string> = new Set(FLIPPED_ALIAS_KEYS['Expression'] ?? []);
+const typeInfos = new Map<string, TypeInfo>();
+
+function typeInfoOf(type: string): TypeInfo {
+  let info = typeInfos.get(type);
+  if (info === undefined) {
+    info = {
+      skip: TYPE_ONLY_NODES.has(type),
+      // ClassProperty is the exception kept from the original walk: `declare x` fields are still visited.
+      mayBeAmbient: !EXPRESSION_TYPES.has(type) && type !== 'ClassProperty',
+      keys: (VISITOR_KEYS[type] ?? []).filter((key) => !TYPE_ONLY_KEYS.has(key)),
+    };
+    typeInfos.set(type, info);
+  }
+  return info;
+}
+
 /**
  * Walks the tree iteratively. `recordParents` stores `_parent` / `_key` on every node (done once,
  * by the binder, so that rules can look upward without a second structure).
@@ -87,7 +114,8 @@ export function walk(root: Node, callbacks: WalkCallbacks, recordParents = false
       exit!(node, parent, key);
       continue;
     }
-    if (TYPE_ONLY_NODES.has(node.type) || (isAmbient(node) && node.type !== 'ClassProperty')) continue;
+    const info = typeInfoOf(node.type);
+    if (info.skip || (info.mayBeAmbient && isAmbient(node))) continue;
     count++;
     if (recordParents) {
       (node as { _parent?: Node | null })._parent = parent;
@@ -101,12 +129,10 @@ export function walk(root: Node, callbacks: WalkCallbacks, recordParents = false
       phases.push(EXIT);
     }
     if (!descend) continue;
-    const visitorKeys = VISITOR_KEYS[node.type];
-    if (visitorKeys === undefined) continue;
+    const childKeys = info.keys;
     // Push children in reverse so that they are visited in source order.
-    for (let k = visitorKeys.length - 1; k >= 0; k--) {
-      const childKey = visitorKeys[k]!;
-      if (TYPE_ONLY_KEYS.has(childKey)) continue;
+    for (let k = childKeys.length - 1; k >= 0; k--) {
+      const childKey = childKeys[k]!;
       const child = (node as unknown as Record<string, unknown>)[childKey];
       if (child === null || child === undefined) continue;
       if (Array.isArray(child)) {
