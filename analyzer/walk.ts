@@ -52,9 +52,40 @@ export function parentOf(node: Node): Node | null {
   return (node as { _parent?: Node | null })._parent ?? null;
 }
 
-/** The parent's key under which node hangs (`object`, `callee`, `arguments`...). */
+/**
+ * The parent's key under which node hangs (`object`, `callee`, `arguments`...). Found from the
+ * parent on demand rather than stored: a second stored property pushed many node types (member,
+ * binary, assignment expressions) past their in-object slots, and the property arrays that made
+ * cost more than every lookup rules do.
+ */
 export function parentKeyOf(node: Node): string | null {
-  return (node as { _key?: string | null })._key ?? null;
+  const parent = parentOf(node);
+  if (parent === null) return null;
+  const fields = parent as unknown as Record<string, unknown>;
+  for (const key of typeInfoOf(parent.type).keys) {
+    const child = fields[key];
+    if (child === node) return key;
+    if (Array.isArray(child) && indexInSourceOrder(child as (Node | null)[], node) !== -1) return key;
+  }
+  return null;
+}
+
+/** Index of `node` in an array of nodes kept in source order (binary search by position for long ones). */
+function indexInSourceOrder(items: readonly (Node | null)[], node: Node): number {
+  if (items.length <= 16 || typeof node.start !== 'number') return items.indexOf(node);
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const item = items[mid];
+    const start = item?.start;
+    if (item === node) return mid;
+    if (item === null || item === undefined || typeof start !== 'number') return items.indexOf(node);
+    if (start < node.start) lo = mid + 1;
+    else if (start > node.start) hi = mid - 1;
+    else return items.indexOf(node);
+  }
+  return items.indexOf(node);
 }
 
 export interface WalkCallbacks {
@@ -95,7 +126,7 @@ function typeInfoOf(type: string): TypeInfo {
 }
 
 /**
- * Walks the tree iteratively. `recordParents` stores `_parent` / `_key` on every node (done once,
+ * Walks the tree iteratively. `recordParents` stores `_parent` on every node (done once,
  * by the binder, so that rules can look upward without a second structure).
  */
 export function walk(root: Node, callbacks: WalkCallbacks, recordParents = false): number {
@@ -119,7 +150,6 @@ export function walk(root: Node, callbacks: WalkCallbacks, recordParents = false
     count++;
     if (recordParents) {
       (node as { _parent?: Node | null })._parent = parent;
-      (node as { _key?: string | null })._key = key;
     }
     const descend = enter(node, parent, key) !== false;
     if (exit && (exitTypes === undefined || exitTypes.has(node.type))) {
