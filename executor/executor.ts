@@ -42,6 +42,12 @@ export interface CallOptions {
   filename?: string;
   /** JSON data handed to the code as the global `input` (a copy made inside the realm). */
   input?: unknown;
+  /**
+   * Ends the call when it fires: a call still waiting (for the queue or a worker) never starts, and a
+   * running one is stopped where it is (its worker is replaced, so an Executor loses its realm, as
+   * after a timeout). The result is `status: 'error'` with `AIRLOCK_ABORTED`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions extends ExecutorOptions, CallOptions {}
@@ -243,6 +249,8 @@ function finishCall(outcome: SandboxOutcome, policy: Policy, started: number, fi
       return result({ status: 'error', error: airlockError(ERROR_CODES.WORKER_CRASH, 'WorkerCrash', `the sandbox worker failed: ${outcome.detail}`) }, started, findings, out);
     case 'closed':
       return result({ status: 'error', error: airlockError(ERROR_CODES.CLOSED, 'Closed', 'the executor was closed') }, started, findings, out);
+    case 'aborted':
+      return abortedResult(started, findings, out);
     case 'noticed':
       return noticeResult(outcome.notice, outcome.exitCode, policy, started, findings, out);
     case 'result':
@@ -271,6 +279,10 @@ function finishCall(outcome: SandboxOutcome, policy: Policy, started: number, fi
   }
 }
 
+function abortedResult(started: number, findings: Finding[], out: Output): RunResult {
+  return result({ status: 'error', error: airlockError(ERROR_CODES.ABORTED, 'Aborted', 'the call was aborted by its caller') }, started, findings, out);
+}
+
 function noticeResult(notice: 'output-limit' | 'memory-limit' | 'exit', exitCode: number | undefined, policy: Policy, started: number, findings: Finding[], out: Output): RunResult {
   if (notice === 'exit') {
     const code = exitCode ?? 0;
@@ -294,6 +306,7 @@ async function runOnSandbox(
   started: number,
   findings: Finding[],
   inputJson: string | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<RunResult> {
   const out: Output = { stdout: '', stderr: '' };
   session.beginCall();
@@ -309,6 +322,7 @@ async function runOnSandbox(
   const outcome = await sandbox.run(
     { entry, config: runConfig(policy, entryLocation, inputJson), maxOutputBytes: policy.limits.maxOutputBytes, keepRealm, timeoutMs: policy.limits.timeoutMs },
     handlers,
+    signal,
   );
   return finishCall(outcome, policy, started, [...findings, ...session.findings], out);
 }
@@ -344,19 +358,20 @@ export class Executor {
 
   /** r_eval: evaluates an expression; the value is its result. */
   eval(expression: string, options: CallOptions = {}): Promise<RunResult> {
-    return this.#call(codeSpec(expression, options.filename, true), inputJsonOf(options.input));
+    return this.#call(codeSpec(expression, options.filename, true), inputJsonOf(options.input), options.signal);
   }
 
   /** r_exec: runs statements (script or module, JS or TS); the value is the completion value. */
   exec(code: string, options: CallOptions = {}): Promise<RunResult> {
-    return this.#call(codeSpec(code, options.filename, false), inputJsonOf(options.input));
+    return this.#call(codeSpec(code, options.filename, false), inputJsonOf(options.input), options.signal);
   }
 
   /** r_execfile: runs a file read through the hooks; its requires resolve next to it. */
-  execFile(path: string): Promise<RunResult> {
+  execFile(path: string, options: Pick<CallOptions, 'signal'> = {}): Promise<RunResult> {
     return this.#enqueue(async () => {
       const started = performance.now();
       const empty: Output = { stdout: '', stderr: '' };
+      if (options.signal?.aborted) return abortedResult(started, [], empty);
       let location: string | null;
       let loaded: { source: string; filename: string } | null;
       try {
@@ -371,14 +386,14 @@ export class Executor {
         return result({ status: 'error', error: airlockError(ERROR_CODES.MODULE_NOT_FOUND, 'ModuleNotFound', `${this.hooks.name} has no file '${path}'`) }, started, [], empty);
       }
       const filename = typeof loaded.filename === 'string' ? loaded.filename : location;
-      return this.#run({ kind: 'code', source: loaded.source, filename, expression: false, location, referrer: location }, started, undefined);
+      return this.#run({ kind: 'code', source: loaded.source, filename, expression: false, location, referrer: location }, started, undefined, options.signal);
     });
   }
 
   /** r_import: requires a module through the gateway; the value is its exports. */
-  import(specifier: string): Promise<RunResult> {
+  import(specifier: string, options: Pick<CallOptions, 'signal'> = {}): Promise<RunResult> {
     if (typeof specifier !== 'string') return Promise.reject(new ExecutorError(ERROR_CODES.BAD_REQUEST, 'the specifier must be a string'));
-    return this.#call({ kind: 'import', specifier });
+    return this.#call({ kind: 'import', specifier }, undefined, options.signal);
   }
 
   /** Starts a fresh realm; what earlier calls defined is gone. */
@@ -397,8 +412,9 @@ export class Executor {
     await this.#sandbox.close();
   }
 
-  #call(spec: CallSpec, inputJson?: string): Promise<RunResult> {
-    return this.#enqueue(() => this.#run(spec, performance.now(), inputJson));
+  #call(spec: CallSpec, inputJson?: string, signal?: AbortSignal): Promise<RunResult> {
+    const started = performance.now();
+    return this.#enqueue(() => this.#run(spec, started, inputJson, signal));
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -407,9 +423,10 @@ export class Executor {
     return next;
   }
 
-  async #run(spec: CallSpec, started: number, inputJson: string | undefined): Promise<RunResult> {
+  async #run(spec: CallSpec, started: number, inputJson: string | undefined, signal: AbortSignal | undefined): Promise<RunResult> {
     const empty: Output = { stdout: '', stderr: '' };
     if (this.#closed) return result({ status: 'error', error: airlockError(ERROR_CODES.CLOSED, 'Closed', 'the executor was closed') }, started, [], empty);
+    if (signal?.aborted) return abortedResult(started, [], empty);
     const prepared = prepareCall(this.policy, spec, started);
     if ('result' in prepared) return prepared.result;
     await this.#sandbox.whenReady();
@@ -420,7 +437,7 @@ export class Executor {
       this.#generation = this.#sandbox.generation;
     }
     const entryLocation = registerEntry(this.#session, this.hooks, spec, prepared.entry);
-    return runOnSandbox(this.#sandbox, this.#gateway, this.#session, this.policy, prepared.entry, entryLocation, true, started, prepared.findings, inputJson);
+    return runOnSandbox(this.#sandbox, this.#gateway, this.#session, this.policy, prepared.entry, entryLocation, true, started, prepared.findings, inputJson, signal);
   }
 }
 
@@ -478,9 +495,9 @@ class SandboxPool {
 
   readonly #claimed = new Set<Sandbox>();
 
-  /** A ready sandbox, or null when the queue is full or the pool closed. */
-  acquire(): Promise<Sandbox | null> {
-    if (this.#closed) return Promise.resolve(null);
+  /** A ready sandbox, or null when the queue is full, the pool closed or the signal fired. */
+  acquire(signal?: AbortSignal): Promise<Sandbox | null> {
+    if (this.#closed || signal?.aborted) return Promise.resolve(null);
     for (const sandbox of this.#sandboxes) {
       if (sandbox.ready && !this.#claimed.has(sandbox)) {
         this.#claimed.add(sandbox);
@@ -488,7 +505,22 @@ class SandboxPool {
       }
     }
     if (this.#waiters.length >= this.#maxQueue) return Promise.resolve(null);
-    return new Promise((resolve) => this.#waiters.push({ resolve }));
+    return new Promise((resolve) => {
+      const waiter: Waiter = { resolve };
+      this.#waiters.push(waiter);
+      if (signal === undefined) return;
+      const onAbort = (): void => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at === -1) return;
+        this.#waiters.splice(at, 1);
+        resolve(null);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      waiter.resolve = (sandbox) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(sandbox);
+      };
+    });
   }
 
   release(sandbox: Sandbox): void {
@@ -566,13 +598,15 @@ export class Runner {
     const settings = perRun ? settingsOf(options, this.#settings) : this.#settings;
     const gateway = perRun ? new ImportGateway({ policy: settings.policy, hooks: settings.hooks, logger: settings.logger }) : this.#gateway;
     if (this.#closed) return result({ status: 'error', error: airlockError(ERROR_CODES.CLOSED, 'Closed', 'the runner was closed') }, started, [], empty);
+    if (options.signal?.aborted) return abortedResult(started, [], empty);
     const inputJson = inputJsonOf(options.input);
     const spec = codeSpec(source, options.filename ?? 'run.js', false);
     const prepared = prepareCall(settings.policy, spec, started);
     if ('result' in prepared) return prepared.result;
     const pool = this.#pool(options.isolation ?? settings.isolation, settings.policy.limits.memoryMb);
-    const sandbox = await pool.acquire();
+    const sandbox = await pool.acquire(options.signal);
     if (sandbox === null) {
+      if (options.signal?.aborted) return abortedResult(started, prepared.findings, empty);
       const closed = this.#closed;
       return result(
         {
@@ -589,7 +623,7 @@ export class Runner {
     try {
       const session = new GatewaySession();
       const entryLocation = registerEntry(session, settings.hooks, spec, prepared.entry);
-      return await runOnSandbox(sandbox, gateway, session, settings.policy, prepared.entry, entryLocation, false, started, prepared.findings, inputJson);
+      return await runOnSandbox(sandbox, gateway, session, settings.policy, prepared.entry, entryLocation, false, started, prepared.findings, inputJson, options.signal);
     } finally {
       pool.release(sandbox);
     }

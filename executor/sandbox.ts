@@ -49,6 +49,8 @@ export type SandboxOutcome =
   /** Ended by the host after a notice (limit or exit()) and a short grace. */
   | { kind: 'noticed'; notice: NoticeKind; exitCode?: number }
   | { kind: 'crash'; detail: string }
+  /** The caller's AbortSignal fired during the run; the worker was replaced. */
+  | { kind: 'aborted' }
   | { kind: 'closed' };
 
 /** After a notice, how long the run may take to finish on its own before the worker is replaced. */
@@ -193,6 +195,8 @@ interface PendingRun {
   grace: NodeJS.Timeout | null;
   notice: NoticeKind | null;
   noticeExitCode?: number;
+  /** Removes the AbortSignal listener. */
+  unlisten: (() => void) | null;
 }
 
 let nextRunId = 1;
@@ -426,6 +430,7 @@ export class Sandbox {
     this.#run = null;
     if (run.watchdog !== null) clearTimeout(run.watchdog);
     if (run.grace !== null) clearTimeout(run.grace);
+    run.unlisten?.();
     run.resolve(outcome);
     this.#wakeWaiters();
     this.#updateRef();
@@ -436,8 +441,9 @@ export class Sandbox {
    * watchdog starts now and covers everything: compilation, synchronous loops, promise chains,
    * timers, module loading.
    */
-  run(request: RunRequest, handlers: RunHandlers): Promise<SandboxOutcome> {
+  run(request: RunRequest, handlers: RunHandlers, signal?: AbortSignal): Promise<SandboxOutcome> {
     if (this.#closed) return Promise.resolve({ kind: 'closed' });
+    if (signal?.aborted) return Promise.resolve({ kind: 'aborted' });
     if (this.#run !== null || !this.#ready || this.#transport === null) {
       return Promise.reject(new Error('airlock: sandbox is not ready'));
     }
@@ -453,8 +459,19 @@ export class Sandbox {
         watchdog: null,
         remainingMs: request.timeoutMs,
         watchStarted: 0,
+        unlisten: null,
       };
       this.#run = run;
+      if (signal !== undefined) {
+        // Aborting stops the guest where it is: the worker is replaced, as after a timeout.
+        const onAbort = (): void => {
+          if (this.#run !== run) return;
+          this.#finish(run, { kind: 'aborted' });
+          this.#replace();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        run.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
       this.#startWatchdog(run);
       this.#updateRef();
       this.#transport!.post({ type: 'run', id, ...request });

@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   WORKER_CRASH: 'AIRLOCK_WORKER_CRASH',
   /** The executor was closed. */
   CLOSED: 'AIRLOCK_CLOSED',
+  /** The caller aborted the call through its AbortSignal (before or during the run). */
+  ABORTED: 'AIRLOCK_ABORTED',
   /** The run queue is full (callers should retry later). */
   QUEUE_FULL: 'AIRLOCK_QUEUE_FULL',
   /** Bad arguments from the caller (not from guest code). */

@@ -65,6 +65,7 @@ class ExecutorBackend implements RunBackend {
         filename: entryFilename(request),
         ...(hooks !== undefined ? { hooks: hooks as ModuleHooks } : {}),
         ...(request.input !== undefined ? { input: request.input.value } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
       });
     } catch (error) {
       const workerReady = this.#whenReady(runner);

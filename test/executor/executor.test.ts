@@ -286,3 +286,75 @@ describe('Runner: a fresh realm per run', () => {
     assert.equal(result.error?.code, 'AIRLOCK_CLOSED');
   });
 });
+
+describe('aborting a call through its signal', () => {
+  it('stops a running call where it is; the next call runs in a fresh realm', async () => {
+    const executor = new Executor({ policy: OFF, limits: { timeoutMs: 20000 }, isolation: 'worker' });
+    try {
+      assert.equal((await executor.exec('var kept = 1;')).status, 'ok');
+      const controller = new AbortController();
+      const started = performance.now();
+      setTimeout(() => controller.abort(), 150);
+      const aborted = await executor.exec("console.log('before'); for (;;) {}", { signal: controller.signal });
+      assert.equal(aborted.status, 'error');
+      assert.equal(aborted.error?.code, 'AIRLOCK_ABORTED');
+      assert.equal(aborted.stdout, 'before\n', 'output written before the abort is kept');
+      assert.ok(performance.now() - started < 10000, 'stopped long before the time limit');
+      const next = await executor.eval('typeof kept');
+      assert.equal(next.status, 'ok');
+      assert.equal(next.value, 'undefined', 'the worker was replaced, so the realm is fresh');
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('a call aborted while queued behind another never starts', async () => {
+    const executor = new Executor({ policy: OFF, limits: { timeoutMs: 5000 }, isolation: 'worker' });
+    try {
+      const controller = new AbortController();
+      const first = executor.exec('const end = Date.now() + 300; while (Date.now() < end) {} 1');
+      const second = executor.exec("console.log('ran'); 2", { signal: controller.signal });
+      controller.abort();
+      const [one, two] = await Promise.all([first, second]);
+      assert.equal(one.value, 1);
+      assert.equal(two.error?.code, 'AIRLOCK_ABORTED');
+      assert.equal(two.stdout, '');
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('an already aborted signal ends the call before gate 1', async () => {
+    const executor = new Executor({ policy: { profile: 'strict' }, isolation: 'worker' });
+    try {
+      const result = await executor.exec('eval("1")', { signal: AbortSignal.abort() });
+      assert.equal(result.error?.code, 'AIRLOCK_ABORTED');
+      assert.deepEqual(result.findings, []);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('Runner: a run waiting for a worker leaves the queue; a running one frees its worker', async () => {
+    const runner = new Runner({ policy: OFF, limits: { timeoutMs: 20000 }, isolation: 'worker', size: 1 });
+    try {
+      await runner.warm();
+      const running = new AbortController();
+      const waiting = new AbortController();
+      const long = runner.run('for (;;) {}', { signal: running.signal });
+      const queued = runner.run('2', { signal: waiting.signal });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(runner.stats().queued, 1);
+      waiting.abort();
+      const gaveUp = await queued;
+      assert.equal(gaveUp.error?.code, 'AIRLOCK_ABORTED');
+      assert.equal(runner.stats().queued, 0);
+      running.abort();
+      assert.equal((await long).error?.code, 'AIRLOCK_ABORTED');
+      const after = await runner.run('3');
+      assert.equal(after.value, 3, 'the replaced worker takes the next run');
+    } finally {
+      await runner.close();
+    }
+  });
+});

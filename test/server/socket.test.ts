@@ -183,3 +183,30 @@ describe('graceful shutdown on a socket', () => {
     await assert.rejects(fetch(`${base}/healthz`), 'the listener is closed');
   });
 });
+
+describe('a client that goes away mid-run', () => {
+  it('aborts its run: the worker is freed long before the run\u2019s time limit', async () => {
+    const server = await testServer({
+      settings: { workers: 1, queue: 4 },
+      config: { policies: { slow: { profile: 'strict', limits: { timeoutMs: 20_000 } } }, defaultPolicy: 'slow', server: { rateLimit: false } },
+    });
+    try {
+      while (!server.backend!.ready()) await new Promise((resolve) => setTimeout(resolve, 20));
+      const base = await server.listen({ host: '127.0.0.1', port: 0 });
+      const headers = { ...auth(), 'content-type': 'application/json' };
+      const gone = new AbortController();
+      const abandoned = fetch(`${base}/v1/run`, { method: 'POST', headers, body: JSON.stringify({ code: 'for (;;) {}' }), signal: gone.signal });
+      while (server.gate.active === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const started = performance.now();
+      gone.abort();
+      await assert.rejects(abandoned);
+      // One worker: this run can start only once the abandoned one has been stopped and replaced.
+      const next = await fetch(`${base}/v1/run`, { method: 'POST', headers, body: JSON.stringify({ code: '6 * 7' }) });
+      assert.equal(next.status, 200);
+      assert.equal(((await next.json()) as RunResult).value, 42);
+      assert.ok(performance.now() - started < 15_000, 'not waited out to the 20 s limit');
+    } finally {
+      await server.close(2000);
+    }
+  });
+});
