@@ -7,26 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main.js';
-import type { CliIO } from '../../cli/io.js';
 import { CLI_BIN } from '../helpers.js';
+import { fakeIO } from './cli-helpers.js';
 
-function fakeIO(cwd: string, env: NodeJS.ProcessEnv = {}): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-    cwd,
-    env,
-    stderrIsTTY: false,
-    stdoutIsTTY: false,
-  };
-  return io;
-}
 
 async function audit(cwd: string, ...args: string[]) {
   const io = fakeIO(cwd);

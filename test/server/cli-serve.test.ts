@@ -8,29 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
-import type { CliIO } from '../../cli/io.js';
 import { CLI_BIN } from '../helpers.js';
+import { fakeIO } from '../cli/cli-helpers.js';
 
-function fakeIO(cwd: string, env: NodeJS.ProcessEnv = {}): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-    cwd,
-    env,
-    stderrIsTTY: false,
-    stdoutIsTTY: false,
-  };
-  return io;
-}
 
 async function serveInProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) {
-  const io = fakeIO(cwd, env);
+  const io = fakeIO(cwd, { env });
   const code = await main(['serve', ...args], io);
   return { code, out: io.out, err: io.err };
 }
