@@ -2,8 +2,8 @@
 // one run side by side with bare @babel/parser parsing and with the ESLint CLI using the closest
 // equivalent rules. The corpus and ESLint are installed at bench time into a cache folder (not
 // project dependencies). The machine is shared and noisy: figures are medians, compared as ratios.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { analyze } from '../analyzer/engine.js';
 import { languageOf, parseSource, sourceTypeOf } from '../analyzer/source.js';
 import { resolvePolicy } from '../policy/index.js';
 import type { ProfileName } from '../analyzer/types.js';
+import { median, npmInstall } from './_scratch.js';
 
 const CORPUS_PACKAGES = ['typescript@5.9', 'lodash@4', 'react-dom@19', 'react@19', 'three@0.170', 'rxjs@7'];
 const ESLINT_PACKAGES = ['eslint@9', 'eslint-plugin-security@3'];
@@ -25,23 +26,6 @@ const eslintDir = join(cacheDir, 'eslint');
 
 function log(line = ''): void {
   process.stdout.write(`${line}\n`);
-}
-
-function npmInstall(dir: string, packages: string[]): void {
-  const marker = join(dir, '.installed');
-  const wanted = packages.join(' ');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{ "name": "bench-scratch", "private": true }\n');
-  log(`installing ${wanted} into ${dir} ...`);
-  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...packages], { cwd: dir, stdio: 'inherit' });
-  writeFileSync(marker, wanted);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function fmtMs(ms: number): string {
@@ -66,8 +50,8 @@ function timeCommand(command: string, args: string[], cwd: string): { ms: number
 }
 
 function main(): void {
-  npmInstall(corpusDir, CORPUS_PACKAGES);
-  npmInstall(eslintDir, ESLINT_PACKAGES);
+  npmInstall(corpusDir, CORPUS_PACKAGES, log);
+  npmInstall(eslintDir, ESLINT_PACKAGES, log);
   const corpusRoot = join(corpusDir, 'node_modules');
   const files = globSync('**/*.{js,mjs,cjs}', { cwd: corpusRoot, absolute: true, ignore: ['**/*.min.js'] }).sort();
   const texts = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));

@@ -3,12 +3,13 @@
 // (cold) run versus a cached run, and whole-process time next to the ESLint CLI with
 // eslint-plugin-security on the same folder (ESLint's default run and its own --cache run).
 // The machine is shared and noisy: every figure is the median of BENCH_ROUNDS runs (default 3).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { collectFiles } from '../cli/files.js';
+import { median, npmInstall } from './_scratch.js';
 
 const CORPUS_PACKAGES = ['express@5', 'react@19', 'react-dom@19', 'typescript@5.9', 'webpack@5'];
 const ESLINT_PACKAGES = ['eslint@9', 'eslint-plugin-security@3'];
@@ -23,24 +24,6 @@ const eslintCache = join(benchDir, 'eslint-cache');
 
 function log(line = ''): void {
   process.stdout.write(`${line}\n`);
-}
-
-/** Installs packages into a scratch folder (once; a marker file remembers what is there). */
-function npmInstall(dir: string, packages: string[]): void {
-  const marker = join(dir, '.installed');
-  const wanted = packages.join(' ');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{ "name": "bench-scratch", "private": true }\n');
-  log(`installing ${wanted} into ${dir} ...`);
-  execFileSync('npm', ['install', '--prefix', dir, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...packages], { cwd: dir, stdio: 'inherit' });
-  writeFileSync(marker, wanted);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function fmt(ms: number): string {
@@ -60,8 +43,8 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  npmInstall(corpusDir, CORPUS_PACKAGES);
-  npmInstall(eslintDir, ESLINT_PACKAGES);
+  npmInstall(corpusDir, CORPUS_PACKAGES, log);
+  npmInstall(eslintDir, ESLINT_PACKAGES, log);
   const target = join(corpusDir, 'node_modules');
   const files = await collectFiles([target], { cwd: corpusDir, ignorePatterns: [], gitignore: false });
   const jsFiles = files.filter((f) => /\.(js|mjs|cjs|jsx)$/.test(f));
