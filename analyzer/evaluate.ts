@@ -1917,7 +1917,7 @@ function canonical(path: string): string {
   for (let i = 0; i < 4; i++) {
     let changed = false;
     for (const [from, to] of CANONICAL_PATHS) {
-      if (current === from || current.startsWith(from + '.')) {
+      if (current.startsWith(from) && (current.length === from.length || current.charCodeAt(from.length) === 46 /* . */)) {
         current = to + current.slice(from.length);
         changed = true;
         break;
@@ -1961,12 +1961,19 @@ export function memberPath(value: string, key: string): string {
     return UNKNOWN;
   }
   if (value === 'null' || value === 'undefined') return UNKNOWN;
-  if (value.split('.').length >= MAX_PATH_SEGMENTS) return UNKNOWN;
+  if (segmentCount(value) >= MAX_PATH_SEGMENTS) return UNKNOWN;
   if (key === '__proto__') {
     const proto = prototypeOf(value);
     if (proto !== UNKNOWN || value.endsWith('.prototype')) return proto;
   }
   return canonical(`${value}.${key}`);
+}
+
+/** `value.split('.').length`, without the array. */
+function segmentCount(value: string): number {
+  let count = 1;
+  for (let i = value.indexOf('.'); i !== -1; i = value.indexOf('.', i + 1)) count++;
+  return count;
 }
 
 function constructorOf(value: string): string {

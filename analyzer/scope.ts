@@ -43,10 +43,13 @@ export interface Binding {
   scope: Scope;
 }
 
+const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
+
 export type ScopeKind = 'program' | 'function' | 'block' | 'catch' | 'class' | 'module-block';
 
 export class Scope {
-  readonly bindings = new Map<string, Binding>();
+  /** Names declared here. Most block scopes declare nothing, so the Map is made on the first name. */
+  bindings: ReadonlyMap<string, Binding> = NO_BINDINGS;
   /** The implicit `arguments` of a function scope, made when first referenced. */
   argumentsBinding: Binding | undefined = undefined;
   constructor(
@@ -58,6 +61,12 @@ export class Scope {
   /** True for scopes that `var` declarations belong to. */
   get isVarScope(): boolean {
     return this.kind === 'program' || this.kind === 'function' || this.kind === 'module-block';
+  }
+
+  /** Adds a binding to this scope. */
+  define(binding: Binding): void {
+    if (this.bindings === NO_BINDINGS) this.bindings = new Map();
+    (this.bindings as Map<string, Binding>).set(binding.name, binding);
   }
 
   lookup(name: string): Binding | undefined {
@@ -193,7 +202,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
       references: [],
       scope,
     };
-    scope.bindings.set(id.name, binding);
+    scope.define(binding);
     (id as ResolvedIdentifier)._decl = binding;
   };
 
