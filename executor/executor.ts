@@ -4,7 +4,7 @@
 // call never reaches a realm. Results are plain data (types.ts RunResult) with stable error codes.
 import { availableParallelism } from 'node:os';
 import { analyze } from '../analyzer/engine.js';
-import type { Finding } from '../analyzer/types.js';
+import type { AnalysisReport, Finding } from '../analyzer/types.js';
 import { resolvePolicy } from '../policy/index.js';
 import type { Limits, Policy, PolicyInput } from '../policy/index.js';
 import { decodeValue } from './codec.js';
@@ -52,7 +52,16 @@ export interface CallOptions {
 
 export interface RunOptions extends ExecutorOptions, CallOptions {}
 
+/**
+ * Gate 1 run somewhere else (a pool of analysis threads, so a large submission does not stall the
+ * caller's event loop): it must answer what `analyze(source, { filename, policy })` would. A rejection
+ * propagates to the caller of `run()`.
+ */
+export type ExternalAnalyzer = (source: string, options: { filename: string; policy: Policy }) => Promise<Pick<AnalysisReport, 'verdict' | 'findings'>>;
+
 export interface RunnerOptions extends ExecutorOptions {
+  /** Where gate 1 runs (default: `analyze` on the calling thread). */
+  analyzer?: ExternalAnalyzer;
   /** Workers per heap size (default: the machine's available parallelism). */
   size?: number;
   /** Runs waiting for a worker before new ones are refused with AIRLOCK_QUEUE_FULL (default 1000). */
@@ -179,7 +188,12 @@ type CallSpec =
 const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES));
 
 /** Gate 1 and the transform for a call: an entry to run, or the result that ends it before the realm. */
-function prepareCall(policy: Policy, spec: CallSpec, started: number): { entry: RunEntry; findings: Finding[] } | { result: RunResult } {
+function prepareCall(
+  policy: Policy,
+  spec: CallSpec,
+  started: number,
+  report?: Pick<AnalysisReport, 'verdict' | 'findings'>,
+): { entry: RunEntry; findings: Finding[] } | { result: RunResult } {
   const empty: Output = { stdout: '', stderr: '' };
   if (spec.kind === 'import') return { entry: { kind: 'require', specifier: spec.specifier }, findings: [] };
   if (typeof spec.source !== 'string') {
@@ -201,7 +215,7 @@ function prepareCall(policy: Policy, spec: CallSpec, started: number): { entry: 
   }
   let findings: Finding[] = [];
   if (policy.analysis !== 'off') {
-    const report = analyze(spec.source, { filename: spec.filename, policy });
+    report ??= analyze(spec.source, { filename: spec.filename, policy });
     findings = report.findings;
     if (report.verdict === 'reject' && policy.analysis === 'enforce') {
       const errors = findings.filter((f) => f.severity === 'error' && f.suppressed === undefined);
@@ -559,9 +573,11 @@ export class Runner {
   readonly #size: number;
   readonly #maxQueue: number;
   readonly #warmRealms: number;
+  readonly #analyzer: ExternalAnalyzer | null;
   #closed = false;
 
   constructor(options: RunnerOptions = {}) {
+    this.#analyzer = options.analyzer ?? null;
     this.#settings = settingsOf(options);
     this.#gateway = new ImportGateway({ policy: this.#settings.policy, hooks: this.#settings.hooks, logger: this.#settings.logger });
     this.#size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
@@ -601,7 +617,12 @@ export class Runner {
     if (options.signal?.aborted) return abortedResult(started, [], empty);
     const inputJson = inputJsonOf(options.input);
     const spec = codeSpec(source, options.filename ?? 'run.js', false);
-    const prepared = prepareCall(settings.policy, spec, started);
+    let report: Pick<AnalysisReport, 'verdict' | 'findings'> | undefined;
+    if (this.#analyzer !== null && settings.policy.analysis !== 'off' && typeof source === 'string' && Buffer.byteLength(source, 'utf8') <= settings.policy.limits.maxSourceBytes) {
+      report = await this.#analyzer(source, { filename: options.filename ?? 'run.js', policy: settings.policy });
+      if (options.signal?.aborted) return abortedResult(started, report.findings, empty);
+    }
+    const prepared = prepareCall(settings.policy, spec, started, report);
     if ('result' in prepared) return prepared.result;
     const pool = this.#pool(options.isolation ?? settings.isolation, settings.policy.limits.memoryMb);
     const sandbox = await pool.acquire(options.signal);

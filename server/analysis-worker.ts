@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyze } from '../analyzer/engine.js';
 import type { Finding, Language, SourceType, Verdict } from '../analyzer/types.js';
-import type { Policy } from '../policy/index.js';
+import { resolvePolicy } from '../policy/index.js';
+import type { Limits, Policy } from '../policy/index.js';
 
 export interface AnalysisTask {
   source: string;
@@ -14,6 +15,8 @@ export interface AnalysisTask {
   policy: string;
   language?: Language;
   sourceType?: SourceType | 'unambiguous';
+  /** Tighter source limits than the named policy's (a run's clamped limits). */
+  limits?: Pick<Limits, 'maxSourceBytes' | 'maxAstNodes'>;
 }
 
 export interface AnalysisOutcome {
@@ -26,7 +29,7 @@ export interface AnalysisOutcome {
 export function analyzeWith(policy: Policy, task: AnalysisTask): AnalysisOutcome {
   const report = analyze(task.source, {
     filename: task.filename,
-    policy,
+    policy: task.limits === undefined ? policy : resolvePolicy({ limits: { ...task.limits } }, policy),
     ...(task.language !== undefined ? { language: task.language } : {}),
     ...(task.sourceType !== undefined ? { sourceType: task.sourceType } : {}),
   });

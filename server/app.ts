@@ -99,22 +99,24 @@ const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.
 export async function createServer(options: CreateServerOptions = {}): Promise<AirlockServer> {
   const config = options.config ?? resolveServerConfig({});
   const settings = config.settings;
-  const backend =
-    options.backend === undefined
-      ? createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)! })
-      : options.backend;
-  const gate = new RunGate({
-    concurrency: backend?.concurrency ?? settings.workers,
-    queue: settings.queue,
-    queuePerClient: settings.queuePerClient,
-    queueTimeoutMs: settings.queueTimeoutMs,
-  });
   const analysis = createAnalysisService({
     threads: settings.analysisThreads,
     timeoutMs: settings.analysisTimeoutMs,
     maxQueue: Math.max(16, settings.queue * 4),
     policies: config.policies,
     onThreadError: (error) => app.log.warn({ err: error }, 'analysis thread stopped and was replaced'),
+  });
+  // Gate 1 of /v1/run goes to the same analysis threads as /v1/analyze: a large submission is parsed
+  // off the event loop that every request and every run's orchestration share.
+  const backend =
+    options.backend === undefined
+      ? createExecutorBackend({ workers: settings.workers, policy: config.policies.get(config.defaultPolicy)!, analysis })
+      : options.backend;
+  const gate = new RunGate({
+    concurrency: backend?.concurrency ?? settings.workers,
+    queue: settings.queue,
+    queuePerClient: settings.queuePerClient,
+    queueTimeoutMs: settings.queueTimeoutMs,
   });
   const limiter = settings.rateLimit === null ? null : new RateLimiter({ ...settings.rateLimit, ...(options.now ? { now: options.now } : {}) });
   const runGraceMs = options.runGraceMs ?? 10_000;

@@ -10,13 +10,18 @@ import { Runner } from '../executor/executor.js';
 import { MemoryHooks } from '../executor/hooks/index.js';
 import { ERROR_CODES, type ModuleHooks, type RunResult } from '../executor/types.js';
 import type { Policy } from '../policy/index.js';
+import type { ExternalAnalyzer } from '../executor/executor.js';
 import type { BackendRunOutcome, BackendRunRequest, RunBackend } from './backend.js';
+import { AnalysisQueueFull } from './analysis.js';
+import type { AnalysisService } from './analysis.js';
 
 export interface ExecutorBackendOptions {
   /** Pool size: runs executing at once. */
   workers: number;
   /** The policy the pool is built for (its memory limit picks the workers' heap size). */
   policy: Policy;
+  /** Runs gate 1 off the event loop (the served policies by name); absent: on the calling thread. */
+  analysis?: AnalysisService;
 }
 
 /** A backend over the executor's Runner. */
@@ -35,7 +40,13 @@ class ExecutorBackend implements RunBackend {
 
   constructor(options: ExecutorBackendOptions) {
     this.concurrency = options.workers;
-    this.#runners = Array.from({ length: options.workers }, () => new Runner({ policy: options.policy, size: 1, maxQueue: 1000 }));
+    const analysis = options.analysis;
+    const analyzer: ExternalAnalyzer | undefined =
+      analysis === undefined
+        ? undefined
+        : (source, { filename, policy }) =>
+            analysis.analyze({ source, filename, policy: policy.name, limits: { maxSourceBytes: policy.limits.maxSourceBytes, maxAstNodes: policy.limits.maxAstNodes } });
+    this.#runners = Array.from({ length: options.workers }, () => new Runner({ policy: options.policy, size: 1, maxQueue: 1000, ...(analyzer !== undefined ? { analyzer } : {}) }));
     Promise.all(this.#runners.map((runner) => this.#whenReady(runner))).then(
       () => (this.#warmed = true),
       () => undefined,
@@ -69,6 +80,7 @@ class ExecutorBackend implements RunBackend {
       });
     } catch (error) {
       const workerReady = this.#whenReady(runner);
+      if (error instanceof AnalysisQueueFull) return { result: queueFull(started), workerReady };
       const code = (error as { code?: unknown }).code;
       if (code === ERROR_CODES.BAD_REQUEST || code === ERROR_CODES.BAD_POLICY) return { result: badRequest((error as Error).message, started, code), workerReady };
       throw error;
@@ -117,6 +129,18 @@ function languageOfName(filename: string): 'js' | 'jsx' | 'ts' | 'tsx' {
   const match = /\.([cm]?)(js|ts)(x?)$/i.exec(filename);
   if (match === null) return 'js';
   return `${match[2]!.toLowerCase()}${match[3]!.toLowerCase()}` as 'js' | 'jsx' | 'ts' | 'tsx';
+}
+
+function queueFull(started: number): RunResult {
+  return {
+    status: 'error',
+    value: undefined,
+    stdout: '',
+    stderr: '',
+    findings: [],
+    error: { code: ERROR_CODES.QUEUE_FULL, name: 'QueueFull', message: 'the analysis queue is full; retry later' },
+    durationMs: performance.now() - started,
+  };
 }
 
 function badRequest(message: string, started: number, code: typeof ERROR_CODES.BAD_REQUEST | typeof ERROR_CODES.BAD_POLICY = ERROR_CODES.BAD_REQUEST): RunResult {

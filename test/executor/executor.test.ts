@@ -358,3 +358,51 @@ describe('aborting a call through its signal', () => {
     }
   });
 });
+
+describe('Runner with gate 1 elsewhere (the analyzer option)', () => {
+  it('uses the external analyzer\u2019s verdict and findings, and still runs what it accepts', async () => {
+    const seen: { source: string; filename: string; profile: string }[] = [];
+    const runner = new Runner({
+      policy: { profile: 'strict' },
+      isolation: 'worker',
+      size: 1,
+      analyzer: async (source, { filename, policy }) => {
+        seen.push({ source, filename, profile: policy.profile });
+        const { analyze } = await import('../../analyzer/engine.js');
+        return analyze(source, { filename, policy });
+      },
+    });
+    try {
+      const ok = await runner.run('6 * 7', { filename: 'formula.js' });
+      assert.equal(ok.value, 42);
+      const rejected = await runner.run("eval('1')");
+      assert.equal(rejected.status, 'rejected');
+      assert.ok(rejected.findings.some((f) => f.ruleId === 'no-eval'));
+      assert.deepEqual(seen.map((s) => [s.source, s.filename, s.profile]), [['6 * 7', 'formula.js', 'strict'], ["eval('1')", 'run.js', 'strict']]);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('a reject from the external analyzer never reaches the realm; its failure is the caller\u2019s', async () => {
+    const runner = new Runner({
+      policy: { profile: 'strict' },
+      isolation: 'worker',
+      size: 1,
+      analyzer: async (source) => {
+        if (source.includes('boom')) throw new Error('analysis service down');
+        return { verdict: 'reject', findings: [] };
+      },
+    });
+    try {
+      const result = await runner.run("console.log('never'); 1");
+      assert.equal(result.status, 'rejected');
+      assert.equal(result.stdout, '');
+      await assert.rejects(runner.run('boom'), /analysis service down/);
+      const off = await runner.run('2', { policy: { profile: 'strict', analysis: 'off' } });
+      assert.equal(off.value, 2, 'analysis off skips the analyzer');
+    } finally {
+      await runner.close();
+    }
+  });
+});
