@@ -217,20 +217,30 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
         }
       }
     };
-    walk(ast.program, {
-      enter(node, parent) {
+    if (exit.size === 0 || (exit.size === 1 && exit.has('Program'))) {
+      // The binder listed the nodes in walk order: run the rules over the list rather than walking
+      // the tree a second time (`Program:exit`, the only exit rules use, comes last).
+      const { nodes, detachedParents } = scope;
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
         const list = enter.get(node.type);
-        if (list !== undefined) call(list, node, parent);
-      },
-      exit:
-        exit.size === 0
-          ? undefined
-          : (node, parent) => {
-              const list = exit.get(node.type);
-              if (list !== undefined) call(list, node, parent);
-            },
-      exitTypes: new Set(exit.keys()),
-    });
+        if (list !== undefined) call(list, node, parentOf(node) ?? detachedParents.get(node) ?? null);
+      }
+      const programExit = exit.get('Program');
+      if (programExit !== undefined) call(programExit, ast.program, null);
+    } else {
+      walk(ast.program, {
+        enter(node, parent) {
+          const list = enter.get(node.type);
+          if (list !== undefined) call(list, node, parent);
+        },
+        exit: (node, parent) => {
+          const list = exit.get(node.type);
+          if (list !== undefined) call(list, node, parent);
+        },
+        exitTypes: new Set(exit.keys()),
+      });
+    }
 
     return finish(report, policy, text, (ast.comments ?? []) as never[], started);
   } catch (error) {

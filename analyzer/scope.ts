@@ -81,6 +81,13 @@ export class Scope {
 export interface ScopeInfo {
   program: Scope;
   nodeCount: number;
+  /**
+   * Every node the walk met, in walk order (pre-order), so that the rule pass can run over a list
+   * instead of walking the tree again. Nodes under a type-only import are listed too.
+   */
+  nodes: Node[];
+  /** Parents of the listed nodes the binder did not record `_parent` for (under type-only imports). */
+  detachedParents: Map<Node, Node | null>;
   /** True when a `with` statement exists: bare names inside it may resolve to object properties. */
   hasWith: boolean;
 }
@@ -172,6 +179,8 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
     return resolved._ref !== undefined || resolved._decl !== undefined;
   };
   let hasWith = false;
+  const nodes: Node[] = [];
+  const detachedParents = new Map<Node, Node | null>();
   let sloppy = (program as { sourceType?: string }).sourceType !== 'module';
 
   const declare = (
@@ -300,6 +309,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
     program,
     {
       enter(node, parent, key) {
+        nodes.push(node);
         switch (node.type) {
           case 'Identifier': {
             if (handled(node)) return;
@@ -379,7 +389,17 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
             return;
           }
           case 'ImportDeclaration': {
-            if (node.importKind === 'type' || node.importKind === 'typeof') return false;
+            if (node.importKind === 'type' || node.importKind === 'typeof') {
+              // Not bound, but the rule pass still visits the subtree (as a walk of the tree would).
+              walk(node, {
+                enter(child, childParent) {
+                  if (child === node) return;
+                  nodes.push(child);
+                  detachedParents.set(child, childParent);
+                },
+              });
+              return false;
+            }
             for (const specifier of node.specifiers) {
               if (specifier.type === 'ImportSpecifier' && specifier.importKind === 'type') continue;
               // (The imported name is never a reference: its parent is the specifier.)
@@ -445,7 +465,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
       if (write !== READ) binding.assignments.push(write);
     }
   }
-  return { program: programScope, nodeCount, hasWith };
+  return { program: programScope, nodeCount, nodes, detachedParents, hasWith };
 }
 
 function argumentsBinding(scope: Scope): Binding | null {
