@@ -6,7 +6,8 @@
 // Never throws: a syntax error (or anything unexpected) comes back as `{ ok: false, error }`.
 import { createHash } from 'node:crypto';
 import vm from 'node:vm';
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type TS from 'typescript';
 import { scanSyntax } from './syntax-scan.js';
 
 /** The parameters of the function a module body is evaluated in, in order. */
@@ -277,25 +278,39 @@ interface Emitted {
   topLevelAwaitAt?: { line: number; column: number };
 }
 
-const BASE_COMPILER_OPTIONS: ts.CompilerOptions = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  jsx: ts.JsxEmit.React,
-  esModuleInterop: true,
-  removeComments: false,
-  newLine: ts.NewLineKind.LineFeed,
-  sourceMap: false,
-  inlineSourceMap: false,
-  importHelpers: false,
-  noEmitHelpers: false,
-  experimentalDecorators: false,
-};
-const FORCE_MODULE_OPTIONS: ts.CompilerOptions = { ...BASE_COMPILER_OPTIONS, moduleDetection: ts.ModuleDetectionKind.Force };
+const requireHere = createRequire(import.meta.url);
+let loadedCompiler: typeof TS | null = null;
+/** TypeScript's compiler (9 MB, over a second to load), loaded on first use: plain JavaScript never pays for it. */
+function typescript(): typeof TS {
+  return (loadedCompiler ??= requireHere('typescript') as typeof TS);
+}
+
+let compilerOptions: { base: TS.CompilerOptions; forceModule: TS.CompilerOptions } | null = null;
+function compilerOptionsOf(ts: typeof TS): { base: TS.CompilerOptions; forceModule: TS.CompilerOptions } {
+  if (compilerOptions !== null) return compilerOptions;
+  const base: TS.CompilerOptions = {
+    module: ts.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2022,
+    jsx: ts.JsxEmit.React,
+    esModuleInterop: true,
+    removeComments: false,
+    newLine: ts.NewLineKind.LineFeed,
+    sourceMap: false,
+    inlineSourceMap: false,
+    importHelpers: false,
+    noEmitHelpers: false,
+    experimentalDecorators: false,
+  };
+  compilerOptions = { base, forceModule: { ...base, moduleDetection: ts.ModuleDetectionKind.Force } };
+  return compilerOptions;
+}
 
 function transpile(text: string, filename: string, kind: FileKind, scriptCompletion: boolean): Emitted | TransformFailure {
   const facts = { isModule: false, topLevelAwait: false, topLevelAwaitAt: undefined as { line: number; column: number } | undefined, leftover: '' };
   const mentionsImport = text.includes('import');
-  const before: ts.TransformerFactory<ts.SourceFile> = (context) => (file) => {
+  const ts = typescript();
+  const options = compilerOptionsOf(ts);
+  const before: TS.TransformerFactory<TS.SourceFile> = (context) => (file) => {
     facts.isModule = ts.isExternalModule(file);
     if (text.includes('await')) {
       const found = findTopLevelAwait(file);
@@ -310,12 +325,12 @@ function transpile(text: string, filename: string, kind: FileKind, scriptComplet
     if (scriptCompletion && facts.topLevelAwait && !facts.isModule) out = returnLastExpression(out, context.factory);
     return out;
   };
-  const after: ts.TransformerFactory<ts.SourceFile> = () => (file) => {
+  const after: TS.TransformerFactory<TS.SourceFile> = () => (file) => {
     if (mentionsImport) facts.leftover = findImportSyntax(file);
     return file;
   };
   const output = ts.transpileModule(text, {
-    compilerOptions: kind.moduleKind === 'esm' ? FORCE_MODULE_OPTIONS : BASE_COMPILER_OPTIONS,
+    compilerOptions: kind.moduleKind === 'esm' ? options.forceModule : options.base,
     fileName: kind.tsFileName,
     reportDiagnostics: true,
     transformers: { before: [before], after: [after] },
@@ -337,9 +352,10 @@ function transpile(text: string, filename: string, kind: FileKind, scriptComplet
 }
 
 /** The first `await` (or `for await`) outside any function, or null. */
-function findTopLevelAwait(file: ts.SourceFile): ts.Node | null {
-  let found: ts.Node | null = null;
-  const visit = (node: ts.Node): void => {
+function findTopLevelAwait(file: TS.SourceFile): TS.Node | null {
+  const ts = typescript();
+  let found: TS.Node | null = null;
+  const visit = (node: TS.Node): void => {
     if (found !== null) return;
     if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) {
       found = node;
@@ -353,9 +369,10 @@ function findTopLevelAwait(file: ts.SourceFile): ts.Node | null {
 }
 
 /** `import.meta` → `({ url: __filename, filename: __filename, dirname: __dirname })` (CommonJS has no import.meta). */
-function rewriteImportMeta(file: ts.SourceFile, context: ts.TransformationContext): ts.SourceFile {
+function rewriteImportMeta(file: TS.SourceFile, context: TS.TransformationContext): TS.SourceFile {
+  const ts = typescript();
   const f = context.factory;
-  const visit = (node: ts.Node): ts.Node => {
+  const visit = (node: TS.Node): TS.Node => {
     if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
       return f.createParenthesizedExpression(
         f.createObjectLiteralExpression([
@@ -371,7 +388,8 @@ function rewriteImportMeta(file: ts.SourceFile, context: ts.TransformationContex
 }
 
 /** For an async script: the last expression statement becomes `return <expression>;`. */
-function returnLastExpression(file: ts.SourceFile, f: ts.NodeFactory): ts.SourceFile {
+function returnLastExpression(file: TS.SourceFile, f: TS.NodeFactory): TS.SourceFile {
+  const ts = typescript();
   const statements = [...file.statements];
   const last = statements[statements.length - 1];
   if (last === undefined || !ts.isExpressionStatement(last)) return file;
@@ -380,9 +398,10 @@ function returnLastExpression(file: ts.SourceFile, f: ts.NodeFactory): ts.Source
 }
 
 /** Describes an `import(...)` or `import.meta` still present in emitted code ('' when none). */
-function findImportSyntax(file: ts.SourceFile): string {
+function findImportSyntax(file: TS.SourceFile): string {
+  const ts = typescript();
   let found = '';
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (found !== '') return;
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       found = 'a dynamic import()';
