@@ -304,6 +304,7 @@ export class Evaluator {
   private readonly bindingCache = new Map<Binding, Values>();
   private readonly foldCache = new Map<Node, FoldResult | null>();
   private readonly ownCache = new Map<Node, Values>();
+  private readonly targetCache = new Map<Node, CallTarget>();
   private readonly inProgress = new Set<Node | Binding>();
   private readonly accumulationCache = new Map<Binding, Accumulation | 'none' | 'opaque'>();
   /** Replayed accumulations: the final value and the decoders used, or null when replay failed. */
@@ -876,8 +877,20 @@ export class Evaluator {
     return null;
   }
 
-  /** Normalises a call or `new` through `.call`, `.apply`, `Reflect.apply` and `Reflect.construct`. */
+  /**
+   * Normalises a call or `new` through `.call`, `.apply`, `Reflect.apply` and `Reflect.construct`.
+   * Memoised per node: a score of rules ask about every call. The result is shared; do not change it.
+   */
   callTarget(node: Node): CallTarget {
+    let target = this.targetCache.get(node);
+    if (target === undefined) {
+      target = this.computeCallTarget(node);
+      this.targetCache.set(node, target);
+    }
+    return target;
+  }
+
+  private computeCallTarget(node: Node): CallTarget {
     if (node.type === 'TaggedTemplateExpression') {
       return { callee: this.values(node.tag), args: null, construct: false, via: 'tagged template' };
     }

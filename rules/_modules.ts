@@ -6,7 +6,6 @@
 import type { Node } from '@babel/types';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import { unwrap } from '../analyzer/evaluate.js';
-import { fileCache } from '../analyzer/file-cache.js';
 
 /** Drops the `node:` scheme of built-in modules: `node:fs` and `fs` are one module. */
 export function normalizeModule(specifier: string): string {
@@ -277,11 +276,13 @@ export function partialString(context: RuleContext, node: Node, depth = 0): stri
       const callee = unwrap(inner.callee);
       if (callee.type === 'MemberExpression' && context.memberKeys(callee)?.[0] === 'join') {
         const array = unwrap(callee.object);
-        if (array.type !== 'ArrayExpression') return null;
-        const separator = inner.arguments[0] ? context.foldStrings(inner.arguments[0] as Node) : [','];
-        if (separator === null || separator.length !== 1) return null;
-        const parts = array.elements.map((e) => (e === null || e.type === 'SpreadElement' ? HOLE : partialString(context, e, depth + 1) ?? HOLE));
-        return squeeze(parts.join(separator[0]!));
+        // `path.join(...)` is a member call named join too: it is handled below with the joiners.
+        if (array.type === 'ArrayExpression') {
+          const separator = inner.arguments[0] ? context.foldStrings(inner.arguments[0] as Node) : [','];
+          if (separator === null || separator.length !== 1) return null;
+          const parts = array.elements.map((e) => (e === null || e.type === 'SpreadElement' ? HOLE : partialString(context, e, depth + 1) ?? HOLE));
+          return squeeze(parts.join(separator[0]!));
+        }
       }
       for (const fn of context.values(inner.callee)) {
         if (PATH_JOINERS.has(fn)) {
@@ -317,27 +318,17 @@ export interface LoaderCall {
   via: string;
 }
 
-/** Calls are judged by several rules in one walk; the answer depends only on the file, so keep it. */
-const loaderCache = fileCache<Node, LoaderCall | null>();
-const targetCache = fileCache<Node, ReturnType<RuleContext['callTarget']>>();
-
-/** `context.callTarget(node)`, computed once per call node. */
+/** `context.callTarget(node)` (the evaluator memoises it per call node). */
 export function callTargetOf(context: RuleContext, node: Node): ReturnType<RuleContext['callTarget']> {
-  let target = targetCache.get(node);
-  if (target === undefined) targetCache.set(node, (target = context.callTarget(node)));
-  return target;
+  return context.callTarget(node);
 }
 
-/** If `node` (a call) loads a module, how; otherwise null. Cheap for ordinary calls. */
+/**
+ * If `node` (a call) loads a module, how; otherwise null. Cheap for ordinary calls, and not cached:
+ * past the shape filter it only reads the memoised call target (most calls are not loaders, and a
+ * cache entry per call cost more than the answer).
+ */
 export function loaderCall(context: RuleContext, node: Node): LoaderCall | null {
-  const cached = loaderCache.get(node);
-  if (cached !== undefined) return cached;
-  const result = computeLoaderCall(context, node);
-  loaderCache.set(node, result);
-  return result;
-}
-
-function computeLoaderCall(context: RuleContext, node: Node): LoaderCall | null {
   if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return null;
   const callee = unwrap(node.callee);
   if (callee.type === 'Import') {

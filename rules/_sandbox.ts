@@ -385,7 +385,8 @@ export function reflectCall(context: RuleContext, node: Node): ReflectCall | nul
   const cached = reflectCache.get(node);
   if (cached !== undefined) return cached;
   const result = computeReflectCall(context, node);
-  reflectCache.set(node, result);
+  // Only hits are kept: a miss is decided by the callee's shape or the memoised call target.
+  if (result !== null) reflectCache.set(node, result);
   return result;
 }
 
@@ -572,7 +573,8 @@ export function writeSites(context: RuleContext, node: Node): readonly WriteSite
   const cached = writeCache.get(node);
   if (cached !== undefined) return cached;
   const sites = computeWriteSites(context, node as AnyNode);
-  writeCache.set(node, sites);
+  // Empty answers (most calls and assignments to locals) are cheap to recompute; keep the rest.
+  if (sites !== NO_SITES) writeCache.set(node, sites);
   return sites;
 }
 
