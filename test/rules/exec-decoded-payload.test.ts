@@ -26,6 +26,7 @@ ruleTester(rule, {
     "import('./locale/' + lang + '.js');",
     "eval(fs.readFileSync(require.resolve('lib/dist/lib.js'), 'utf8'));",
     "const vm = require('vm'); vm.runInThisContext(fs.readFileSync(__dirname + '/template.js', 'utf8'));",
+    "const path = require('path'); const vm = require('vm'); vm.runInThisContext(fs.readFileSync(path.join(__dirname, 'lib', 'template.js'), 'utf8'));",
     // A home-made template engine compiles a template file into a function.
     "const fs = require('fs');\nfunction compile(tpl) { return new Function('data', 'return `' + tpl + '`'); }\nconst page = compile(fs.readFileSync('views/page.tpl', 'utf8'));",
     "const fs = require('fs');\nconst render = new Function('it', fs.readFileSync('./views/index.html', 'utf8'));",
@@ -289,6 +290,11 @@ ruleTester(rule, {
     {
       code: "const fs = require('fs');\neval(fs.readFileSync('/tmp/.cache/update.dat', 'utf8'));",
       errors: [{ messageId: 'filePayload', line: 2, column: 1, message: '/tmp/.cache/update.dat' }],
+    },
+    {
+      // A path built with path.join is followed as far as it folds (the directory stays unknown).
+      code: "const fs = require('fs');\nconst path = require('path');\neval(fs.readFileSync(path.join(__dirname, '.cache', 'update.dat'), 'utf8'));",
+      errors: [{ messageId: 'filePayload', line: 3, column: 1, message: '…/.cache/update.dat' }],
     },
   ],
 });
