@@ -8,7 +8,7 @@ import type { AnyRule, ReportDescriptor, RuleContext, VisitorHandler } from './r
 import { decodeSource, languageOf, parseSource, sourceTypeOf } from './source.js';
 import { bindProgram, BudgetError } from './scope.js';
 import { Evaluator } from './evaluate.js';
-import { walk, parentOf, parentKeyOf } from './walk.js';
+import { walk, parentOf, parentKeyOf, typeIndexOf } from './walk.js';
 import { applyDirectives, parseDirectives } from './suppressions.js';
 import { assignFingerprints } from './fingerprint.js';
 import { enterFileCaches, leaveFileCaches } from './file-cache.js';
@@ -220,10 +220,12 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
     if (exit.size === 0 || (exit.size === 1 && exit.has('Program'))) {
       // The binder listed the nodes in walk order: run the rules over the list rather than walking
       // the tree a second time (`Program:exit`, the only exit rules use, comes last).
-      const { nodes, detachedParents } = scope;
+      const { nodes, nodeTypes, detachedParents } = scope;
+      const enterByType: ({ id: string; fn: VisitorHandler }[] | undefined)[] = [];
+      for (const [type, list] of enter) enterByType[typeIndexOf(type)] = list;
       for (let i = 0; i < nodes.length; i++) {
         const node = nodes[i]!;
-        const list = enter.get(node.type);
+        const list = enterByType[nodeTypes[i]!];
         if (list !== undefined) call(list, node, parentOf(node) ?? detachedParents.get(node) ?? null);
       }
       const programExit = exit.get('Program');

@@ -4,7 +4,7 @@
 // It tracks only what rules need: declarations, their initialisers and destructuring paths, and
 // the values later assigned to them.
 import type { Node, Identifier } from '@babel/types';
-import { walk, isAmbient } from './walk.js';
+import { walk, isAmbient, typeIndexOf } from './walk.js';
 
 export type BindingKind =
   | 'var'
@@ -86,6 +86,8 @@ export interface ScopeInfo {
    * instead of walking the tree again. Nodes under a type-only import are listed too.
    */
   nodes: Node[];
+  /** The type index (typeIndexOf) of each listed node. */
+  nodeTypes: number[];
   /** Parents of the listed nodes the binder did not record `_parent` for (under type-only imports). */
   detachedParents: Map<Node, Node | null>;
   /** True when a `with` statement exists: bare names inside it may resolve to object properties. */
@@ -124,6 +126,18 @@ const FUNCTION_TYPES = new Set([
   'ClassMethod',
   'ClassPrivateMethod',
 ]);
+
+/** The node types the binder's walk acts on (the cases of its switch); it only lists the others. */
+const BINDER_TYPES: ReadonlySet<string> = new Set([
+  'Identifier', 'Program', 'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod',
+  'ClassMethod', 'ClassPrivateMethod', 'ClassDeclaration', 'ClassExpression', 'StaticBlock', 'BlockStatement',
+  'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement', 'CatchClause', 'TSModuleBlock',
+  'VariableDeclaration', 'ImportDeclaration', 'TSImportEqualsDeclaration', 'TSEnumDeclaration', 'TSModuleDeclaration',
+  'AssignmentExpression', 'UpdateExpression', 'WithStatement',
+]);
+
+/** BINDER_TYPES by type index (typeIndexOf), filled as types are met. */
+const binderTypes: (boolean | undefined)[] = [];
 
 /** True for every kind of function node. */
 export function isFunctionNode(node: Node): boolean {
@@ -180,6 +194,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   };
   let hasWith = false;
   const nodes: Node[] = [];
+  const nodeTypes: number[] = [];
   const detachedParents = new Map<Node, Node | null>();
   let sloppy = (program as { sourceType?: string }).sourceType !== 'module';
 
@@ -308,8 +323,14 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   const nodeCount = walk(
     program,
     {
-      enter(node, parent, key) {
+      enter(node, parent, key, typeIndex) {
         nodes.push(node);
+        nodeTypes.push(typeIndex);
+        // Most node types need nothing from the binder: decide that from a table by type index
+        // rather than by comparing the type name with every case below.
+        let relevant = binderTypes[typeIndex];
+        if (relevant === undefined) relevant = binderTypes[typeIndex] = BINDER_TYPES.has(node.type);
+        if (!relevant) return;
         switch (node.type) {
           case 'Identifier': {
             if (handled(node)) return;
@@ -395,6 +416,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
                 enter(child, childParent) {
                   if (child === node) return;
                   nodes.push(child);
+                  nodeTypes.push(typeIndexOf(child.type));
                   detachedParents.set(child, childParent);
                 },
               });
@@ -465,7 +487,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
       if (write !== READ) binding.assignments.push(write);
     }
   }
-  return { program: programScope, nodeCount, nodes, detachedParents, hasWith };
+  return { program: programScope, nodeCount, nodes, nodeTypes, detachedParents, hasWith };
 }
 
 function argumentsBinding(scope: Scope): Binding | null {

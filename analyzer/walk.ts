@@ -90,7 +90,7 @@ function indexInSourceOrder(items: readonly (Node | null)[], node: Node): number
 
 export interface WalkCallbacks {
   /** Called before children; return false to skip the node's subtree (exit is still called). */
-  enter(node: Node, parent: Node | null, key: string | null): boolean | void;
+  enter(node: Node, parent: Node | null, key: string | null, typeIndex: number): boolean | void;
   exit?(node: Node, parent: Node | null, key: string | null): void;
   /** Node types `exit` is wanted for (default: all). Fewer exit frames make the walk cheaper. */
   exitTypes?: ReadonlySet<string>;
@@ -100,6 +100,8 @@ const EXIT = 1;
 
 /** What the walk needs to know about a node type, computed once per type. */
 interface TypeInfo {
+  /** A small number standing for the type (see typeIndexOf). */
+  index: number;
   /** Type-level declarations: the node and its subtree are skipped. */
   skip: boolean;
   /** Statements, declarations and class members may carry `declare` (TypeScript); expressions never do. */
@@ -110,11 +112,21 @@ interface TypeInfo {
 
 const EXPRESSION_TYPES: ReadonlySet<string> = new Set(FLIPPED_ALIAS_KEYS['Expression'] ?? []);
 const typeInfos = new Map<string, TypeInfo>();
+let typeCount = 0;
+
+/**
+ * A small integer for a node type, the same for the whole process. The walk passes it to `enter`
+ * so that per-type tables can be arrays: a lookup by type name hashes and compares strings.
+ */
+export function typeIndexOf(type: string): number {
+  return typeInfoOf(type).index;
+}
 
 function typeInfoOf(type: string): TypeInfo {
   let info = typeInfos.get(type);
   if (info === undefined) {
     info = {
+      index: typeCount++,
       skip: TYPE_ONLY_NODES.has(type),
       // ClassProperty is the exception kept from the original walk: `declare x` fields are still visited.
       mayBeAmbient: !EXPRESSION_TYPES.has(type) && type !== 'ClassProperty',
@@ -151,7 +163,7 @@ export function walk(root: Node, callbacks: WalkCallbacks, recordParents = false
     if (recordParents) {
       (node as { _parent?: Node | null })._parent = parent;
     }
-    const descend = enter(node, parent, key) !== false;
+    const descend = enter(node, parent, key, info.index) !== false;
     if (exit && (exitTypes === undefined || exitTypes.has(node.type))) {
       nodes.push(node);
       parents.push(parent);
