@@ -106,6 +106,9 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const arrayFrom = ArrayC.from;
   const objectIs = ObjectC.is;
   const jsonStringify = JSONC.stringify;
+  const jsonParseF = JSONC.parse;
+  /** JSON.parse as captured (a guest's replacement never sees the run's settings or gateway answers). */
+  const jsonParse = (text: string): any => apply(jsonParseF, JSONC, [text]);
   const mathMin = MathC.min;
   const mathMax = MathC.max;
   const mathFloor = MathC.floor;
@@ -143,8 +146,18 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const weakMapHas = uncurry(WeakMapC.prototype.has);
   const weakSetAdd = uncurry(WeakSetC.prototype.add);
   const weakSetHas = uncurry(WeakSetC.prototype.has);
-  const promiseThen = uncurry(PromiseC.prototype.then);
-  const promiseResolve = (v: unknown) => apply(PromiseC.resolve, PromiseC, [v]);
+  const promiseThenRaw = PromiseC.prototype.then;
+  /**
+   * `then` on a promise the prelude made, immune to guest hooks: the promise gets an own `constructor`
+   * with no species, so `then` builds its derived promise with the realm's own Promise and never reads
+   * a guest `Promise.prototype.constructor` or `Promise[Symbol.species]`.
+   */
+  const NO_SPECIES = freeze({ __proto__: null });
+  const promiseThen = (p: any, onFulfilled?: Function, onRejected?: Function): unknown => {
+    defineProperty(p, 'constructor', { __proto__: null, value: NO_SPECIES, writable: false, enumerable: false, configurable: false } as any);
+    return apply(promiseThenRaw, p, [onFulfilled, onRejected]);
+  };
+  const promiseResolve = (v: unknown) => construct(PromiseC, [(resolve: Function) => resolve(v)]);
   const dateGetTime = uncurry(DateC.prototype.getTime);
   const dateToISOString = uncurry(DateC.prototype.toISOString);
   const regexpSourceGet = getOwnPropertyDescriptor(RegExpC.prototype, 'source').get;
@@ -234,6 +247,21 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         return '[object]';
       }
     }
+  };
+  /** Bounds on what the realm hands the host (names, messages, encoded values), in characters. */
+  const MAX_NAME_CHARS = 1000;
+  const MAX_MESSAGE_CHARS = 100000;
+  /**
+   * Cutting a string copies all of it first when it is a rope (what `repeat` and `+` build cheaply), so
+   * longer strings are not cut but replaced by their length: the prelude never makes a copy of a
+   * size the guest chose.
+   */
+  const MAX_CUT_SOURCE = 4194304;
+  /** A string cut to `max` characters (before it is escaped, copied or sent). */
+  const clipText = (text: string, max: number): string => {
+    if (text.length <= max) return text;
+    if (text.length > MAX_CUT_SOURCE) return '[a string of ' + numberToString(text.length) + ' characters]';
+    return stringSlice(text, 0, max) + '... (' + numberToString(text.length - max) + ' more characters)';
   };
   /** A property read that never throws and never returns a getter's value from the prototype chain. */
   const ownData = (o: any, key: PropertyKey): any => {
@@ -464,7 +492,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const numberText = (n: number): string => (objectIs(n, -0) ? '-0' : StringC(n));
   const functionName = (f: Function): string => {
     const n = ownData(f, 'name');
-    return typeof n === 'string' ? n : '';
+    return typeof n === 'string' ? clipText(n, 1000) : '';
   };
   const isClass = (f: Function): boolean => {
     try {
@@ -558,11 +586,24 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const MAX_INSPECT_DEPTH = 2;
   const MAX_ITEMS = 100;
   const MAX_STRING = 10000;
+  /**
+   * Characters one description may still produce (reset by `describe` and `format`): depth and item
+   * bounds alone allow 100 ** 3 strings of 10000 characters each, so the total is bounded too.
+   */
+  const MAX_DESCRIBE_CHARS = 1000000;
+  let inspectLeft = MAX_DESCRIBE_CHARS;
   const inspect = (value: unknown, depth: number, seen: any[], top: boolean): string => {
+    if (inspectLeft <= 0) return '...';
+    inspectLeft -= 8;
     switch (typeof value) {
-      case 'string':
+      case 'string': {
         if (top) return value;
-        return value.length > MAX_STRING ? quote(stringSlice(value, 0, MAX_STRING)) + '... ' + (value.length - MAX_STRING) + ' more characters' : quote(value);
+        const keep = mathMax(0, mathMin(MAX_STRING, inspectLeft));
+        inspectLeft -= mathMin(value.length, keep);
+        if (value.length <= keep) return quote(value);
+        if (value.length > MAX_CUT_SOURCE) return '[a string of ' + numberToString(value.length) + ' characters]';
+        return quote(stringSlice(value, 0, keep)) + '... ' + (value.length - keep) + ' more characters';
+      }
       case 'number':
         return numberText(value);
       case 'bigint':
@@ -572,7 +613,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       case 'undefined':
         return 'undefined';
       case 'symbol':
-        return symbolToString(value);
+        return clipText(symbolToString(value), 1000);
       default:
         break;
     }
@@ -586,7 +627,10 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     }
     if (isError(o)) {
       const stack = ownData(o, 'stack');
-      return typeof stack === 'string' ? stack : '[' + errorHeader(o) + ']';
+      const text = typeof stack === 'string' ? stack : '[' + errorHeader(o) + ']';
+      const keep = mathMax(0, mathMin(MAX_STRING * 10, inspectLeft));
+      inspectLeft -= mathMin(text.length, keep);
+      return clipText(text, keep);
     }
     if (isDate(o)) {
       try {
@@ -727,8 +771,9 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         return;
       }
       let k: string;
-      if (typeof key === 'symbol') k = '[' + symbolToString(key) + ']';
-      else k = isIdentifier(key) ? key : quote(key);
+      if (typeof key === 'symbol') k = '[' + clipText(symbolToString(key), 1000) + ']';
+      else k = isIdentifier(key) ? clipText(key, 1000) : quote(clipText(key, 1000));
+      inspectLeft -= k.length;
       push(entries, k + ': ' + describeDescriptor(d, depth, seen));
     }
   };
@@ -741,6 +786,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     return key === '0' || stringCharCodeAt(key, 0) !== 48;
   };
   const describe = (v: unknown): string => {
+    inspectLeft = MAX_DESCRIBE_CHARS;
     try {
       return inspect(v, 0, list(), false);
     } catch {
@@ -793,6 +839,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     }
     for (let i = next; i < n; i++) {
       const arg = args[i];
+      inspectLeft = MAX_DESCRIBE_CHARS;
       out += (i === 0 ? '' : ' ') + (typeof arg === 'string' ? arg : inspect(arg, 0, list(), false));
     }
     return out;
@@ -1053,6 +1100,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const registry = FinalizationRegistryC !== undefined ? new FinalizationRegistryC((bytes: number) => {
     state.externalUsed -= bytes;
   }) : undefined;
+  const registryRegister: Function | undefined = registry !== undefined ? FinalizationRegistryC.prototype.register : undefined;
   const registerBytes = (target: object, bytes: number): void => {
     if (bytes <= 0) return;
     if (state.externalUsed + bytes > state.externalBudget) {
@@ -1065,7 +1113,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     state.externalUsed += bytes;
     if (registry !== undefined) {
       try {
-        registry.register(target, bytes);
+        apply(registryRegister!, registry, [target, bytes]);
       } catch {}
     }
   };
@@ -1195,6 +1243,33 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     }[name];
     defineProperty(TypedArrayProto, name, { value: fn, writable: true, enumerable: false, configurable: true });
   }
+  // Methods that allocate a new backing store through a species constructor: a guest that sets
+  // `constructor` to undefined gets the realm's intrinsic constructor (not the metered wrapper), so
+  // each is charged here with the size it copies (or, for transfer, the size asked for).
+  const meterMethod = (proto: any, name: string, size: (self: unknown, args: any) => unknown): void => {
+    const original = proto === undefined ? undefined : getOwnPropertyDescriptor(proto, name)?.value;
+    if (typeof original !== 'function') return;
+    const fn = {
+      [name](this: unknown, ...args: unknown[]) {
+        const n = size(this, args);
+        const bytes = typeof n === 'number' && n >= 0 ? n : 0;
+        preCharge(bytes);
+        const made = apply(original, this, args);
+        registerBytes(made, bytes);
+        return made;
+      },
+    }[name];
+    defineProperty(proto, name, { value: fn, writable: true, enumerable: false, configurable: true });
+  };
+  const typedBytes = (self: unknown): unknown => tryGet(typedArrayByteLengthGet, self);
+  meterMethod(TypedArrayProto, 'slice', typedBytes);
+  meterMethod(TypedArrayProto, 'map', typedBytes);
+  meterMethod(TypedArrayProto, 'filter', typedBytes);
+  meterMethod(ArrayBufferC.prototype, 'slice', (self) => tryGet(arrayBufferByteLengthGet, self));
+  if (SharedArrayBufferC !== undefined) meterMethod(SharedArrayBufferC.prototype, 'slice', (self) => tryGet(sharedByteLengthGet, self));
+  const transferSize = (self: unknown, args: any): unknown => (args.length > 0 && args[0] !== undefined ? toIndex(args[0]) : tryGet(arrayBufferByteLengthGet, self));
+  meterMethod(ArrayBufferC.prototype, 'transfer', transferSize);
+  meterMethod(ArrayBufferC.prototype, 'transferToFixedLength', transferSize);
   void arrayBufferSlice;
   void typedArrayBufferGet;
   void typedArrayOffsetGet;
@@ -1220,7 +1295,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     if (typeof raw !== 'string') throw makeError(ErrorC, 'AIRLOCK_HOOK_ERROR', "Cannot load '" + specifier + "': the import gateway did not answer");
     let answer: any;
     try {
-      answer = apply(JSONC.parse, JSONC, [raw]);
+      answer = jsonParse(raw);
       setPrototypeOf(answer, null);
     } catch {
       throw makeError(ErrorC, 'AIRLOCK_HOOK_ERROR', "Cannot load '" + specifier + "': malformed gateway answer");
@@ -1270,6 +1345,8 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
 
   // ---- exit -----------------------------------------------------------------------------------------
   const exitFunction = function exit(code?: unknown) {
+    // A reference kept from a call that was granted exit() does not work in one that is not.
+    if (!state.allowExit) throw makeError(ErrorC, 'AIRLOCK_EXIT', 'exit() is not granted by the policy');
     const n = code === undefined ? 0 : NumberC(typeof code === 'symbol' ? NaN : code);
     const c = n === n && numberIsFinite(n) ? (n < 0 ? -mathFloor(-n) : mathFloor(n)) | 0 : 1;
     if (!state.exited) {
@@ -1352,7 +1429,9 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       out.name = 'Error';
       out.message = 'Uncaught ' + describe(e);
     }
-    return '{"name":' + jsonStringify(out.name) + ',"message":' + jsonStringify(out.message) + (out.code !== undefined ? ',"code":' + jsonStringify(out.code) : '') + '}';
+    // Bounded before anything copies them: a message built cheaply (a rope of repeats) is not
+    // flattened whole here nor sent to the host.
+    return '{"name":' + jsonStringify(clipText(out.name, MAX_NAME_CHARS)) + ',"message":' + jsonStringify(clipText(out.message, MAX_MESSAGE_CHARS)) + (out.code !== undefined ? ',"code":' + jsonStringify(out.code) : '') + '}';
   };
   const dropTimers = (): void => {
     mapForEach(timers, (_t: unknown, id: number) => {
@@ -1462,6 +1541,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   // JSON text with tagged nodes; null when the value holds something structured clone refuses
   // (functions, symbols, promises, weak collections), so the host reports a description instead.
   const UNCLONEABLE = freeze({ __proto__: null, airlock: 'uncloneable' });
+  const TOO_LARGE = freeze({ __proto__: null, airlock: 'too-large' });
   const base64Chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const bytesToBase64 = (view: any, offset: number, length: number): string => {
     let out = '';
@@ -1474,15 +1554,34 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     }
     return out;
   };
+  /**
+   * The encoded value's budget, in characters: an eighth of the run's memory limit, between 1 and 16
+   * MiB. Past it (or past MAX_ENCODE_STEPS elements, array holes included) the host gets a description,
+   * so no result costs the host (or the worker's heap headroom) more than the guest paid for it.
+   */
+  const encodeBudget = (): number => mathMax(1048576, mathMin(16777216, mathFloor(state.externalBudget / 8)));
+  const MAX_ENCODE_STEPS = 5000000;
   const encode = (value: unknown): string | null => {
     const ids = new MapC();
     let nextId = 0;
     let steps = 0;
+    let left = encodeBudget();
+    const charge = (n: number): void => {
+      left -= n;
+      if (left < 0) throw TOO_LARGE;
+    };
+    const str = (text: string): string => {
+      charge(text.length + 2);
+      const out = jsonStringify(text);
+      charge(out.length - text.length - 2);
+      return out;
+    };
     const enc = (v: unknown): string => {
-      if (++steps > 5000000) throw UNCLONEABLE;
+      if (++steps > MAX_ENCODE_STEPS) throw TOO_LARGE;
+      charge(16);
       switch (typeof v) {
         case 'string':
-          return jsonStringify(v);
+          return str(v);
         case 'boolean':
           return v ? 'true' : 'false';
         case 'number':
@@ -1492,7 +1591,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
           if (objectIs(v, -0)) return '{"$":"n","v":"-0"}';
           return numberToString(v);
         case 'bigint':
-          return '{"$":"b","v":' + jsonStringify(bigintToString(v)) + '}';
+          return '{"$":"b","v":' + str(bigintToString(v)) + '}';
         case 'undefined':
           return '{"$":"u"}';
         case 'symbol':
@@ -1514,6 +1613,10 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         } catch (e) {
           throw e;
         }
+        // Every index is visited (holes included): a sparse array of 2 ** 32 - 1 holes is too large.
+        if (typeof length !== 'number' || !(length >= 0)) length = 0;
+        steps += length;
+        if (steps > MAX_ENCODE_STEPS) throw TOO_LARGE;
         let out = '{"$":"a","i":' + id + ',"l":' + length + ',"v":[';
         let first = true;
         for (let i = 0; i < length; i++) {
@@ -1528,7 +1631,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         return out + '}';
       }
       if (isDate(o)) return '{"$":"d","i":' + id + ',"v":' + jsonStringify(numberToString(dateGetTime(o))) + '}';
-      if (isRegExp(o)) return '{"$":"r","i":' + id + ',"s":' + jsonStringify(tryGet(regexpSourceGet, o)) + ',"f":' + jsonStringify(tryGet(regexpFlagsGet, o)) + '}';
+      if (isRegExp(o)) return '{"$":"r","i":' + id + ',"s":' + str(safeString(tryGet(regexpSourceGet, o))) + ',"f":' + str(safeString(tryGet(regexpFlagsGet, o))) + '}';
       if (isMap(o)) {
         let out = '{"$":"m","i":' + id + ',"v":[';
         let first = true;
@@ -1554,14 +1657,15 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         let name: unknown = ownOrProto(o, 'name');
         let message: unknown = ownData(o, 'message');
         const stack = ownData(o, 'stack');
-        let out = '{"$":"e","i":' + id + ',"n":' + jsonStringify(typeof name === 'string' ? name : 'Error') + ',"m":' + jsonStringify(typeof message === 'string' ? message : '');
-        if (typeof stack === 'string') out += ',"k":' + jsonStringify(stack);
+        let out = '{"$":"e","i":' + id + ',"n":' + str(typeof name === 'string' ? name : 'Error') + ',"m":' + str(typeof message === 'string' ? message : '');
+        if (typeof stack === 'string') out += ',"k":' + str(stack);
         const d = safeDescriptor(o, 'cause');
         if (d !== undefined && hasOwn(d, 'value')) out += ',"c":' + enc(d.value);
         return out + '}';
       }
       if (isArrayBuffer(o)) {
         const length = tryGet(arrayBufferByteLengthGet, o);
+        charge(length * 4 / 3 + 4);
         const view = construct(Uint8ArrayC, [o]);
         return '{"$":"ab","i":' + id + ',"v":' + jsonStringify(bytesToBase64(view, 0, length)) + '}';
       }
@@ -1571,6 +1675,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         const offset = isView ? tryGet(dataViewOffsetGet, o) : tryGet(typedArrayOffsetGet, o);
         const byteLength = isView ? tryGet(dataViewLengthGet, o) : tryGet(typedArrayByteLengthGet, o);
         if (isSharedArrayBuffer(buffer)) throw UNCLONEABLE;
+        charge(byteLength * 4 / 3 + 4);
         const view = construct(Uint8ArrayC, [buffer]);
         const type = isView ? 'DataView' : tryGet(typedArrayTagGet, o);
         return '{"$":"ta","i":' + id + ',"t":' + jsonStringify(type) + ',"v":' + jsonStringify(bytesToBase64(view, offset, byteLength)) + '}';
@@ -1595,7 +1700,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         if (skipIndices && (key === 'length' || isIndex(key))) continue;
         const d = getOwnPropertyDescriptor(o, key);
         if (d === undefined || !d.enumerable) continue;
-        out += (first ? '' : ',') + '[' + jsonStringify(key) + ',' + enc(o[key]) + ']';
+        out += (first ? '' : ',') + '[' + str(key) + ',' + enc(o[key]) + ']';
         first = false;
       }
       return out;
@@ -1603,7 +1708,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     try {
       return enc(value);
     } catch (e) {
-      if (e === UNCLONEABLE) return null;
+      if (e === UNCLONEABLE || e === TOO_LARGE) return null;
       throw e;
     }
   };
@@ -1624,7 +1729,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   // ---- the controller the worker calls -----------------------------------------------------------------
   const controller = record();
   controller.configure = (configJson: string) => {
-    const config = apply(JSONC.parse, JSONC, [configJson]);
+    const config = jsonParse(configJson);
     setPrototypeOf(config, null);
     state.active = true;
     state.settled = false;
@@ -1652,7 +1757,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     // The run's input, parsed realm-side (a realm object, never a host one).
     try {
       if (typeof config.input === 'string') {
-        state.input = apply(JSONC.parse, JSONC, [config.input]);
+        state.input = jsonParse(config.input);
         defineProperty(G, 'input', dataDesc(state.input, true, false, true));
       } else if (state.input !== undefined) {
         if (ownData(G, 'input') === state.input) deleteProperty(G, 'input');
@@ -1756,6 +1861,26 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     }
   };
   controller.describe = describe;
+  // Nothing guest code does may make a controller method throw into the worker (where the error would
+  // be read on the host side): what escapes one ends the run from here, encoded realm-side.
+  const GUARDED = ['settle', 'runEntryModule', 'runEntryRequire', 'fire', 'poll', 'unhandled'];
+  for (let i = 0; i < GUARDED.length; i++) {
+    const name = GUARDED[i]!;
+    const fn = controller[name];
+    controller[name] = (a?: unknown, b?: unknown) => {
+      try {
+        fn(a, b);
+      } catch (e) {
+        try {
+          uncaught(e);
+        } catch {
+          try {
+            finish('error', '{"name":"Error","message":"the run failed"}', '');
+          } catch {}
+        }
+      }
+    };
+  }
   void preludeFile;
   void list;
   void WeakMapC;

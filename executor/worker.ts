@@ -9,6 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { types as utilTypes } from 'node:util';
 import { realmPrelude } from './prelude.js';
 import type { RealmController } from './prelude.js';
 import type { FromWorker, RequireAnswer, RunMessage, ToWorker, WorkerData } from './protocol.js';
@@ -60,6 +61,8 @@ interface Realm {
   run: ActiveRun | null;
   /** The realm's own Promise.prototype (to attribute unhandled rejections). */
   promiseProto: object;
+  /** The realm's own Object.prototype (to attribute uncaught errors). */
+  objectProto: object;
   /** The realm's own SyntaxError, captured at creation. */
   syntaxError: SyntaxErrorConstructor;
   /** Whether guest code ever ran in it (a fresh one is handed to one-shot runs). */
@@ -109,9 +112,61 @@ function compile(_realm: Realm, code: string, filename: string): vm.Script {
   return script;
 }
 
-/** True for an object or function of the worker's own realm (never handed to the guest realm). */
+// Sizes of what a realm may hand the host. The realm bounds them itself (prelude.ts); these are the
+// worker's own bounds, so a guest string built cheaply (a rope of repeats) never reaches the host whole.
+/** Error names and messages, in characters. */
+const MAX_ERROR_TEXT = 200_000;
+/** A value's description (when it cannot be cloned), in characters. */
+const MAX_DESCRIPTION = 1_000_000;
+/** A `require` specifier, in characters (longer ones are refused before the host sees them). */
+const MAX_SPECIFIER = 4096;
+/** Longer guest strings are never cut (which copies a rope whole) by the worker. */
+const MAX_CUT_SOURCE = 4 * 1024 * 1024;
+
+/** The worker's own Object.prototype (never handed to the guest realm). */
+const HOST_OBJECT_PROTO = Object.prototype;
+const reflectGetPrototypeOf = Reflect.getPrototypeOf;
+const isProxy = utilTypes.isProxy;
+
+/**
+ * The prototype chain of an object, walked without running guest code: it stops at the first Proxy
+ * (whose getPrototypeOf trap would be guest code) and after 64 steps.
+ */
+function protoChainHas(value: unknown, proto: object): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  let current: object = value;
+  for (let i = 0; i < 64; i++) {
+    if (isProxy(current)) return false;
+    const next = reflectGetPrototypeOf(current);
+    if (next === null) return false;
+    if (next === proto) return true;
+    current = next;
+  }
+  return false;
+}
+
+/**
+ * True for an object or function of the worker's own realm (never handed to the guest realm). Decided
+ * without running guest code: a guest Proxy (or one in a chain) is the guest's, whatever its traps say.
+ */
 function isHostValue(value: unknown): boolean {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && value instanceof Object;
+  return protoChainHas(value, HOST_OBJECT_PROTO);
+}
+
+/** An own data property of a host value, as a string of bounded length (never a getter, never guest code). */
+function ownText(value: unknown, key: string, fallback: string, max: number): string {
+  if (!isHostValue(value)) return fallback;
+  try {
+    const d = Reflect.getOwnPropertyDescriptor(value as object, key) ?? Reflect.getOwnPropertyDescriptor(reflectGetPrototypeOf(value as object) ?? {}, key);
+    const v = d !== undefined && 'value' in d ? d.value : undefined;
+    return typeof v === 'string' ? clip(v, max) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
 }
 
 function buildRealm(): Realm {
@@ -148,6 +203,7 @@ function buildRealm(): Realm {
   if (context === undefined) throw new Error('airlock: the membrane did not create a realm');
   realm.context = context;
   realm.promiseProto = vm.runInContext('Promise.prototype', context) as object;
+  realm.objectProto = vm.runInContext('Object.prototype', context) as object;
   realm.syntaxError = vm.runInContext('SyntaxError', context) as SyntaxErrorConstructor;
   const key = `__airlock_${randomBytes(12).toString('hex')}`;
   const install = env.evaluate(`(function (channel) { Object.defineProperty(globalThis, ${JSON.stringify(key)}, { value: channel, configurable: true }); })`) as (
@@ -193,6 +249,9 @@ function makeChannel(realm: Realm): (op: unknown, a: unknown, b: unknown, c: unk
         }
         case 'require': {
           if (run === null || run.done || typeof a !== 'string' || typeof b !== 'string') return undefined;
+          if (a.length > MAX_SPECIFIER || b.length > MAX_SPECIFIER) {
+            return JSON.stringify({ ok: false, code: 'AIRLOCK_MODULE_NOT_FOUND', name: 'Error', message: `Cannot find module '${a.slice(0, 64)}...': the specifier is longer than ${MAX_SPECIFIER} characters` });
+          }
           return requireModule(realm, run, a, b === '' ? null : b);
         }
         case 'exit': {
@@ -207,7 +266,7 @@ function makeChannel(realm: Realm): (op: unknown, a: unknown, b: unknown, c: unk
         }
         case 'done': {
           if (run === null || run.done) return 0;
-          finishRun(realm, run, a, typeof b === 'string' ? b : '', typeof c === 'string' ? c : '');
+          finishRun(realm, run, a, typeof b === 'string' ? b : '', typeof c === 'string' ? clip(c, MAX_DESCRIPTION) : '');
           return 0;
         }
         default:
@@ -221,8 +280,15 @@ function makeChannel(realm: Realm): (op: unknown, a: unknown, b: unknown, c: unk
 
 function writeOutput(run: ActiveRun, stream: 1 | 2, text: string): number {
   if (run.outputLeft <= 0) return 1;
+  // A UTF-8 byte is at most one UTF-16 unit: cut by length first. Cutting copies a rope whole, so a
+  // text far past the limit (and past what the realm could hold flat) is dropped instead.
+  let over = false;
+  if (text.length > run.outputLeft + 1) {
+    over = true;
+    text = text.length > MAX_CUT_SOURCE ? '' : text.slice(0, run.outputLeft + 1);
+  }
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes <= run.outputLeft) {
+  if (!over && bytes <= run.outputLeft) {
     run.outputLeft -= bytes;
     send({ type: 'out', id: run.id, stream, text });
     return 0;
@@ -264,7 +330,7 @@ function requireModule(realm: Realm, run: ActiveRun, specifier: string, referrer
   if (answer === null) {
     return JSON.stringify({ ok: false, code: 'AIRLOCK_TIMEOUT', name: 'Error', message: `Cannot load '${specifier}': the import gateway did not answer in time` });
   }
-  if (!answer.ok) return JSON.stringify({ ok: false, code: answer.code, name: answer.name, message: answer.message });
+  if (!answer.ok) return JSON.stringify({ ok: false, code: answer.code, name: answer.name, message: clip(String(answer.message), MAX_ERROR_TEXT) });
   if (answer.module !== undefined) {
     const m = answer.module;
     let fn: unknown;
@@ -316,8 +382,8 @@ function finishRun(realm: Realm, run: ActiveRun, outcome: unknown, payload: stri
     try {
       const parsed = JSON.parse(payload) as { name?: unknown; message?: unknown; code?: unknown };
       error = {
-        name: typeof parsed.name === 'string' ? parsed.name : 'Error',
-        message: typeof parsed.message === 'string' ? parsed.message : '',
+        name: typeof parsed.name === 'string' ? clip(parsed.name, 1000) : 'Error',
+        message: typeof parsed.message === 'string' ? clip(parsed.message, MAX_ERROR_TEXT) : '',
         ...(typeof parsed.code === 'string' ? { code: parsed.code } : {}),
       };
     } catch {
@@ -393,17 +459,11 @@ function afterRun(realm: Realm, run: ActiveRun): void {
 
 /** Whether a rejected promise belongs to the realm (by its prototype chain, without running guest code). */
 function promiseOfRealm(realm: Realm, promise: unknown): boolean {
-  let proto: unknown = promise;
-  for (let i = 0; i < 8; i++) {
-    try {
-      proto = Object.getPrototypeOf(proto);
-    } catch {
-      return false;
-    }
-    if (proto === null) return false;
-    if (proto === realm.promiseProto) return true;
+  try {
+    return protoChainHas(promise, realm.promiseProto);
+  } catch {
+    return false;
   }
-  return false;
 }
 
 function startRun(message: RunMessage): void {
@@ -478,16 +538,24 @@ function failCompile(realm: Realm, run: ActiveRun, error: unknown, filename: str
   finishRun(realm, run, 'error', JSON.stringify({ name, message: `${filename}: ${message}` }), '');
 }
 
+/**
+ * Ends a run with an error raised outside guest code. A host error is reported by its own data
+ * properties; a guest value (a realm object or a Proxy) is never read here, where its getters and
+ * traps would run on the worker's stack: the realm encodes it, or it is reported as a failure.
+ */
 function failWith(realm: Realm, run: ActiveRun, error: unknown): void {
-  let name = 'Error';
-  let message = 'the run failed';
-  try {
-    const e = error as { name?: unknown; message?: unknown };
-    if (typeof e?.name === 'string') name = e.name;
-    if (typeof e?.message === 'string') message = e.message;
-  } catch {
-    // a guest value with throwing getters: keep the defaults
+  if ((typeof error === 'object' || typeof error === 'function') && error !== null && !isHostValue(error)) {
+    try {
+      realm.controller.unhandled(error);
+    } catch {
+      // fall through to the generic report
+    }
+    if (run.done) return;
+    finishRun(realm, run, 'error', JSON.stringify({ name: 'Error', message: 'the run failed' }), '');
+    return;
   }
+  const name = ownText(error, 'name', 'Error', 1000);
+  const message = typeof error === 'string' ? clip(error, MAX_ERROR_TEXT) : ownText(error, 'message', 'the run failed', MAX_ERROR_TEXT);
   finishRun(realm, run, 'error', JSON.stringify({ name, message }), '');
 }
 
@@ -502,10 +570,14 @@ process.on('unhandledRejection', (reason, promise) => {
 process.on('uncaughtException', (error) => {
   const realm = active;
   if (realm !== null && realm.run !== null && !realm.run.done) {
+    // A guest object of another realm (a finished run's leftover callback) does not end this run,
+    // and is never handed to this realm.
+    if ((typeof error === 'object' || typeof error === 'function') && error !== null && !isHostValue(error) && !protoChainHas(error, realm.objectProto)) return;
     failWith(realm, realm.run, error);
     return;
   }
-  send({ type: 'fatal', message: `uncaught: ${(error as Error)?.message ?? String(error)}` });
+  // Outside a run: described from a host error's own data only (a guest value's toString never runs here).
+  send({ type: 'fatal', message: `uncaught: ${typeof error === 'string' ? clip(error, 1000) : ownText(error, 'message', 'a value thrown outside a run', 1000)}` });
 });
 
 port.on('message', (message: ToWorker) => {
