@@ -305,12 +305,26 @@ export class Evaluator {
   private readonly foldCache = new Map<Node, FoldResult | null>();
   private readonly ownCache = new Map<Node, Values>();
   private readonly targetCache = new Map<Node, CallTarget>();
-  private readonly inProgress = new Set<Node | Binding>();
+  /**
+   * Nodes and bindings being evaluated, innermost last. A short array: lookups scan a few entries,
+   * where a Set hashed every node and reallocated its table as it emptied and refilled.
+   */
+  private readonly inProgress: (Node | Binding)[] = [];
   private readonly accumulationCache = new Map<Binding, Accumulation | 'none' | 'opaque'>();
   /** Replayed accumulations: the final value and the decoders used, or null when replay failed. */
   private readonly replayCache = new Map<Binding, { value: Const; decoders: string[] } | null>();
   private replaySteps = 0;
   private depth = 0;
+
+  /** Ends the evaluation of `item` (normally the innermost one). */
+  private leave(item: Node | Binding): void {
+    const stack = this.inProgress;
+    if (stack[stack.length - 1] === item) stack.pop();
+    else {
+      const index = stack.lastIndexOf(item);
+      if (index !== -1) stack.splice(index, 1);
+    }
+  }
 
   constructor(
     private readonly scope: ScopeInfo,
@@ -356,8 +370,8 @@ export class Evaluator {
     }
     const cached = this.valueCache.get(node);
     if (cached !== undefined) return cached;
-    if (this.inProgress.has(node) || this.depth > MAX_DEPTH) return UNKNOWN_SET;
-    this.inProgress.add(node);
+    if (this.depth > MAX_DEPTH || this.inProgress.includes(node)) return UNKNOWN_SET;
+    this.inProgress.push(node);
     this.depth++;
     let result: Values;
     try {
@@ -367,7 +381,7 @@ export class Evaluator {
       else throw error;
     } finally {
       this.depth--;
-      this.inProgress.delete(node);
+      this.leave(node);
     }
     result = normalizeValues(result);
     this.valueCache.set(node, result);
@@ -509,15 +523,15 @@ export class Evaluator {
   bindingValues(binding: Binding): Values {
     const cached = this.bindingCache.get(binding);
     if (cached !== undefined) return cached;
-    if (this.inProgress.has(binding)) return UNKNOWN_SET;
-    this.inProgress.add(binding);
+    if (this.inProgress.includes(binding)) return UNKNOWN_SET;
+    this.inProgress.push(binding);
     const result = new Set<string>();
     try {
       union(result, this.declaredValues(binding));
       for (const assigned of binding.assignments) union(result, assigned === null ? UNKNOWN_SET : this.values(assigned));
       for (const fallback of binding.defaults) union(result, this.values(fallback));
     } finally {
-      this.inProgress.delete(binding);
+      this.leave(binding);
     }
     const normalized = normalizeValues(result);
     this.bindingCache.set(binding, normalized);
@@ -1253,7 +1267,7 @@ export class Evaluator {
       throw FAIL;
     }
     if (state.env !== null && state.env.has(binding)) return [state.env.get(binding)!];
-    if (this.inProgress.has(binding)) throw FAIL;
+    if (this.inProgress.includes(binding)) throw FAIL;
     if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') throw FAIL;
     if (binding.defaults.length > 0) throw FAIL;
     const accumulation = this.accumulationOf(binding);
@@ -1266,7 +1280,7 @@ export class Evaluator {
       if (memo !== undefined) return memo;
       state.env = null;
     }
-    this.inProgress.add(binding);
+    this.inProgress.push(binding);
     try {
       if (accumulation !== 'none') return [this.foldAccumulation(node, binding, accumulation, state)];
       const out: Const[] = [];
@@ -1280,7 +1294,7 @@ export class Evaluator {
       if (outerEnv !== null) (state.memo ??= new Map()).set(binding, result);
       return result;
     } finally {
-      this.inProgress.delete(binding);
+      this.leave(binding);
       state.env = outerEnv;
     }
   }
