@@ -53,6 +53,8 @@ interface ActiveRun {
   keepRealm: boolean;
   done: boolean;
   nextReq: number;
+  /** Answers already given in this run, by referrer and specifier (repeats never reach the host). */
+  requireMemo: Map<string, string>;
 }
 
 interface Realm {
@@ -63,24 +65,21 @@ interface Realm {
   promiseProto: object;
   /** The realm's own Object.prototype (to attribute uncaught errors). */
   objectProto: object;
-  /** The realm's own SyntaxError, captured at creation. */
-  syntaxError: SyntaxErrorConstructor;
   /** Whether guest code ever ran in it (a fresh one is handed to one-shot runs). */
   used: boolean;
   pollScheduled: boolean;
 }
 
 /**
- * Refuses `import()` in code compiled by the worker: the error is the running realm's own
- * SyntaxError, captured before any guest code ran (a guest-replaced global could be a Proxy whose
- * construct trap would receive an argument list made in this, the host's, realm); with no run in
- * progress, a primitive.
+ * Refuses `import()` in code compiled by the worker (a backstop: the transform routes `import()`
+ * through `require`, and the prelude refuses dynamically compiled text that mentions `import`). The
+ * refusal is a primitive: compiled scripts are shared between realms, so the callback cannot tell
+ * which realm called it, and an error made in the active realm would hand that realm's intrinsics to
+ * a finished realm whose deferred callback (a granted FinalizationRegistry or WebAssembly promise)
+ * runs during another tenant's run.
  */
 function refuseImport(): never {
-  const realm = active;
-  const message = 'import() is not available in airlock; use require()';
-  if (realm === null) throw message;
-  throw new realm.syntaxError(message);
+  throw 'SyntaxError: import() is not available in airlock; use require()';
 }
 
 /** Compiled scripts by file name and text: the same formula or module compiles once per worker. */
@@ -204,7 +203,6 @@ function buildRealm(): Realm {
   realm.context = context;
   realm.promiseProto = vm.runInContext('Promise.prototype', context) as object;
   realm.objectProto = vm.runInContext('Object.prototype', context) as object;
-  realm.syntaxError = vm.runInContext('SyntaxError', context) as SyntaxErrorConstructor;
   const key = `__airlock_${randomBytes(12).toString('hex')}`;
   const install = env.evaluate(`(function (channel) { Object.defineProperty(globalThis, ${JSON.stringify(key)}, { value: channel, configurable: true }); })`) as (
     channel: unknown,
@@ -322,7 +320,36 @@ function schedulePoll(realm: Realm): void {
   });
 }
 
+/**
+ * Requests one run may send the host's import gateway. The watchdog pauses while the host serves one
+ * (host time is not the guest's), so without a bound a loop of requires would hold the host's gateway
+ * far past the time limit; repeats are answered from the run's memo and cost nothing.
+ */
+const MAX_REQUIRE_REQUESTS = 10_000;
+/** Answers that may change on a retry (a hook failure, a late gateway) are not remembered. */
+const UNSTABLE_CODES = new Set(['AIRLOCK_HOOK_ERROR', 'AIRLOCK_TIMEOUT']);
+
 function requireModule(realm: Realm, run: ActiveRun, specifier: string, referrer: string | null): string {
+  const key = `${referrer ?? ''}\u0000${specifier}`;
+  const known = run.requireMemo.get(key);
+  if (known !== undefined) return known;
+  if (run.nextReq > MAX_REQUIRE_REQUESTS) {
+    return JSON.stringify({ ok: false, code: 'AIRLOCK_MODULE_LIMIT', name: 'Error', message: `Cannot load '${clip(specifier, 200)}': more than ${MAX_REQUIRE_REQUESTS} require requests in one call` });
+  }
+  const answer = askGateway(realm, run, specifier, referrer);
+  if (run.requireMemo.size < MAX_REQUIRE_REQUESTS) {
+    let code: unknown;
+    try {
+      code = (JSON.parse(answer) as { code?: unknown }).code;
+    } catch {
+      code = 'AIRLOCK_HOOK_ERROR';
+    }
+    if (typeof code !== 'string' || !UNSTABLE_CODES.has(code)) run.requireMemo.set(key, answer);
+  }
+  return answer;
+}
+
+function askGateway(realm: Realm, run: ActiveRun, specifier: string, referrer: string | null): string {
   const req = run.nextReq++;
   Atomics.store(syncFlag, 0, 0);
   send({ type: 'require', id: run.id, req, specifier, referrer });
@@ -486,6 +513,7 @@ function startRun(message: RunMessage): void {
     keepRealm: message.keepRealm,
     done: false,
     nextReq: 1,
+    requireMemo: new Map(),
   };
   realm.run = run;
   const controller = realm.controller;

@@ -86,7 +86,36 @@ return [got, 1, 'two', { three: [3] }, new Map([[4, new Set([5])]]), new Error('
 console.log({ a: 1 }); setTimeout(function () {}, 1); try { require('nope'); } catch (e) { got.push(e); }
 var r = []; for (var i = 0; i < got.length; i++) r[i] = got[i]; return r;`,
   },
+  {
+    name: 'the global object made hostile: accessors, unscopables, a proxy prototype, frozen, intrinsics deleted',
+    body: `var got = []; Object.defineProperty(globalThis, 'acc', { get: function () { got.push(this, arguments.callee.caller); return 1; }, configurable: true });
+globalThis[Symbol.unscopables] = new Proxy({}, { get: function (t, k) { got.push(k); return false; } });
+try { Object.setPrototypeOf(globalThis, new Proxy(Object.getPrototypeOf(globalThis), { get: function (t, k, r) { got.push(r, arguments.callee.caller); return Reflect.get(t, k, r); } })); } catch (e) { got.push(e); }
+['Object', 'Array', 'JSON', 'Promise', 'Map', 'Set', 'WeakMap', 'Reflect', 'Symbol', 'String', 'Number', 'Math', 'Proxy'].forEach(function (k) { try { delete globalThis[k]; } catch (e) {} });
+try { Object.freeze(globalThis); } catch (e) { got.push(e); }
+console.log({ a: 1 }, acc); clearTimeout(setTimeout(function () {}, 1)); try { require('path'); } catch (e) { got.push(e); } try { notDefinedAnywhere; } catch (e) { got.push(e); }
+got.push(Object.getOwnPropertyDescriptors(globalThis)); return got;`,
+  },
 ]);
+
+const atTheEdge = (call: string): string =>
+  `var caught = []; function r(d) { try { r(d + 1); } catch (x) { try { ${call} } catch (y) { if (caught.length < 50) caught.push(y); } } } r(0); return caught;`;
+
+escapeSuite(
+  'every realm service called at stack exhaustion',
+  [
+    ['queueMicrotask', `queueMicrotask(function () {});`],
+    ['clearTimeout', `clearTimeout(1);`],
+    ['console.count', `console.count('x');`],
+    ['console.log of objects and errors', `console.log({ a: [1, { b: 2 }] }, new Error('e'));`],
+    ['eval', `eval('1');`],
+    ['Function', `Function('return 1')();`],
+    ['a metered typed array', `new Uint8Array([1, 2]);`],
+    ['a metered ArrayBuffer slice', `new ArrayBuffer(4).slice(0);`],
+    ['error stacks', `new Error('x').stack;`],
+    ['promise reactions', `Promise.resolve(1).then(function () {});`],
+  ].map(([name, call]) => ({ name: `${name} at stack exhaustion`, body: atTheEdge(call!) })),
+);
 
 describe('prelude services keep working after guest code breaks realm intrinsics', () => {
   const runner = new Runner({ isolation: 'worker', size: 1, warmRealms: 1, policy: { profile: 'strict', analysis: 'off' }, limits: { timeoutMs: 2000 } });
@@ -100,6 +129,14 @@ const out = []; queueMicrotask(() => out.push('micro'));
     assertNoCanary(result);
     assert.equal(result.status, 'ok', JSON.stringify(result.error));
     assert.equal(result.value, 'micro:done');
+  });
+
+  it('a require loop does not hold the host past the time limit (repeats are answered in the worker)', async () => {
+    const started = Date.now();
+    const result = await runner.run(`let n = 0; const t = Date.now(); while (Date.now() - t < 300) { for (let i = 0; i < 100; i++) { try { require('fs'); } catch (e) { n++; } } try { require('path'); } catch (e) {} } n > 1000`, { limits: { timeoutMs: 1500 } });
+    assert.equal(result.status, 'ok', JSON.stringify(result.error));
+    assert.equal(result.value, true);
+    assert.ok(Date.now() - started < 1500);
   });
 
   it('replaced Array, JSON, Map and Reflect methods do not change what the host receives', async () => {
