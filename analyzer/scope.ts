@@ -182,7 +182,6 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   const pendingScopes: Scope[] = [];
   const pendingWrites: (Node | null | typeof READ)[] = [];
   const addPending = (id: Identifier, scope: Scope, write: Node | null | typeof READ): void => {
-    (id as ResolvedIdentifier)._ref = PENDING;
     pendingIds.push(id);
     pendingScopes.push(scope);
     pendingWrites.push(write);
@@ -279,6 +278,8 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   const assignPattern = (pattern: Node, value: Node | null, scope: Scope): void => {
     switch (pattern.type) {
       case 'Identifier':
+        // Marked now: the walk reaches this identifier later and must not take it for a read.
+        (pattern as ResolvedIdentifier)._ref = PENDING;
         addPending(pattern, scope, value);
         return;
       case 'AssignmentPattern':
@@ -444,6 +445,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
             return;
           case 'UpdateExpression':
             if (node.argument.type === 'Identifier') {
+              (node.argument as ResolvedIdentifier)._ref = PENDING;
               addPending(node.argument, current, null);
             }
             return;
