@@ -457,11 +457,12 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       throwLimit('output', 'AIRLOCK_OUTPUT_LIMIT', 'output limit reached');
     }
   };
-  const airlockErrors = new WeakSetC();
+  /** The code each error the prelude made was made with (its `code` property is guest-writable). */
+  const airlockErrors = new WeakMapC();
   const makeError = (Ctor: any, code: string, message: string): any => {
     const e = new Ctor(message);
     defineProperty(e, 'code', dataDesc(code, true, true, true));
-    weakSetAdd(airlockErrors, e);
+    weakMapSet(airlockErrors, e, code);
     return e;
   };
   const throwLimit = (_kind: string, code: string, message: string): never => {
@@ -1100,6 +1101,8 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const registry = FinalizationRegistryC !== undefined ? new FinalizationRegistryC((bytes: number) => {
     state.externalUsed -= bytes;
   }) : undefined;
+  /** Objects already charged (a species copy made through a metered constructor is not charged twice). */
+  const chargedObjects = new WeakSetC();
   const registryRegister: Function | undefined = registry !== undefined ? FinalizationRegistryC.prototype.register : undefined;
   const registerBytes = (target: object, bytes: number): void => {
     if (bytes <= 0) return;
@@ -1111,6 +1114,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       throw makeError(RangeErrorC, 'AIRLOCK_MEMORY_LIMIT', 'Array buffer allocation failed: the run\'s memory limit is reached');
     }
     state.externalUsed += bytes;
+    weakSetAdd(chargedObjects, target);
     if (registry !== undefined) {
       try {
         apply(registryRegister!, registry, [target, bytes]);
@@ -1255,7 +1259,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
         const bytes = typeof n === 'number' && n >= 0 ? n : 0;
         preCharge(bytes);
         const made = apply(original, this, args);
-        registerBytes(made, bytes);
+        if (isObjectLike(made) && !weakSetHas(chargedObjects, made)) registerBytes(made, bytes);
         return made;
       },
     }[name];
@@ -1417,10 +1421,10 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       } catch {}
       out.name = name === undefined ? 'Error' : safeString(name);
       out.message = message === undefined ? describe(e) : safeString(message);
-      if (weakSetHas(airlockErrors, e)) {
-        const code = ownData(e, 'code');
-        if (typeof code === 'string') out.code = code;
-      }
+      // The code it was made with: a guest that rewrites `code` on a caught airlock error cannot make
+      // the host report a limit (memory, output) the run did not reach.
+      const code = weakMapGet(airlockErrors, e);
+      if (typeof code === 'string') out.code = code;
       if (!isError(e) && name === undefined && message === undefined) {
         out.name = 'Error';
         out.message = 'Uncaught ' + describe(e);
@@ -1561,6 +1565,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
    */
   const encodeBudget = (): number => mathMax(1048576, mathMin(16777216, mathFloor(state.externalBudget / 8)));
   const MAX_ENCODE_STEPS = 5000000;
+  const MAX_ENCODE_DEPTH = 1000;
   const encode = (value: unknown): string | null => {
     const ids = new MapC();
     let nextId = 0;
@@ -1576,7 +1581,19 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       charge(out.length - text.length - 2);
       return out;
     };
+    // Nesting is bounded too: the host decodes (and its callers serialize or inspect) recursively, on
+    // a smaller stack than the worker's.
+    let level = 0;
     const enc = (v: unknown): string => {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return encValue(v);
+      if (++level > MAX_ENCODE_DEPTH) throw TOO_LARGE;
+      try {
+        return encValue(v);
+      } finally {
+        level--;
+      }
+    };
+    const encValue = (v: unknown): string => {
       if (++steps > MAX_ENCODE_STEPS) throw TOO_LARGE;
       charge(16);
       switch (typeof v) {
@@ -1885,6 +1902,8 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   void list;
   void WeakMapC;
   void weakMapHas;
+  void weakSetAdd;
+  void weakSetHas;
   void isExtensible;
   void stringToLowerCase;
   void symbolDescription;

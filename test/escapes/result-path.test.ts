@@ -126,6 +126,25 @@ const v = mk(2); v.f = () => 1; v`);
     }
   });
 
+  it('nesting deeper than the host decodes comfortably is described; moderate nesting round-trips', async () => {
+    const nest = (depth: number) => `let o = []; let cur = o; for (let i = 0; i < ${depth}; i++) { const n = [i]; cur.push(n); cur = n; } o`;
+    const deep = await runner.run(nest(4000));
+    assert.equal(deep.status, 'ok', JSON.stringify(deep.error));
+    assert.equal(deep.value, undefined);
+    assert.match(String(deep.valueDescription), /^\[ \[/);
+    const moderate = await runner.run(nest(500));
+    assert.equal(moderate.status, 'ok', JSON.stringify(moderate.error));
+    assert.ok(Array.isArray(moderate.value));
+  });
+
+  it('a caught airlock error whose code is rewritten does not make the host report a limit', async () => {
+    for (const code of ['AIRLOCK_MEMORY_LIMIT', 'AIRLOCK_OUTPUT_LIMIT', 'AIRLOCK_TIMEOUT']) {
+      const result = await runner.run(`try { require('fs'); } catch (e) { e.code = '${code}'; throw e; }`);
+      assert.equal(result.status, 'error', code);
+      assert.notEqual(result.error!.code, code);
+    }
+  });
+
   it('normal values still round-trip', async () => {
     const result = await runner.run(`[1, 'two', { three: [3, undefined, NaN, -0] }, new Map([[1, new Set([2])]]), 10n, new Date(0), /x/g, new Uint8Array([1, 2]), new Error('e')]`);
     assert.equal(result.status, 'ok', JSON.stringify(result.error));
