@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
 import { analyze } from '../analyzer/engine.js';
 import { languageOf, parseSource, sourceTypeOf } from '../analyzer/source.js';
@@ -18,6 +18,8 @@ const CORPUS_PACKAGES = ['typescript@5.9', 'lodash@4', 'react-dom@19', 'react@19
 const ESLINT_PACKAGES = ['eslint@9', 'eslint-plugin-security@3'];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLI_ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
+/** `inprocess`, `cli` or both (default): the two halves take minutes each. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'inprocess,cli').split(',').map((p) => p.trim()));
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = process.env.AIRLOCK_BENCH_DIR ?? join(tmpdir(), 'airlock-bench');
@@ -33,7 +35,7 @@ function fmtMs(ms: number): string {
 }
 
 /** Wall time and peak RSS of a command, via /usr/bin/time when present. */
-function timeCommand(command: string, args: string[], cwd: string): { ms: number; maxRssMb: number | null; status: number | null } {
+function timeCommand(command: string, args: string[], cwd: string): { ms: number; maxRssMb: number | null; status: number | null; stderr: string } {
   const useTime = existsSync('/usr/bin/time');
   const started = performance.now();
   const result = useTime
@@ -46,7 +48,7 @@ function timeCommand(command: string, args: string[], cwd: string): { ms: number
     const kb = Number(lines[lines.length - 1]);
     if (Number.isFinite(kb)) maxRssMb = kb / 1024;
   }
-  return { ms, maxRssMb, status: result.status };
+  return { ms, maxRssMb, status: result.status, stderr: result.stderr ?? '' };
 }
 
 function main(): void {
@@ -60,6 +62,12 @@ function main(): void {
   log(`corpus: ${files.length} files, ${mb.toFixed(1)} MB (${CORPUS_PACKAGES.join(', ')})`);
   log(`node ${process.version}, ${ROUNDS} rounds in-process, ${CLI_ROUNDS} whole-process; medians\n`);
 
+  if (PHASES.has('inprocess')) inProcess(texts, mb, corpusRoot);
+  if (PHASES.has('cli')) wholeProcess();
+  log(`\nheap of this (in-process) run: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB RSS`);
+}
+
+function inProcess(texts: { file: string; text: string }[], mb: number, corpusRoot: string): void {
   // In-process: bare parse vs analyze under each profile, interleaved per round.
   const profiles: ProfileName[] = ['recommended', 'strict', 'audit'];
   const parseTimes: number[] = [];
@@ -107,15 +115,24 @@ function main(): void {
     log(`  parse ${fmtMs(p)}, analyze (recommended) ${fmtMs(a)}: ${(a / p).toFixed(2)}x parse`);
   }
 
-  // Whole process: airlock audit vs the ESLint CLI with the closest equivalent rules.
-  const eslintConfig = join(eslintDir, 'eslint.config.mjs');
+}
+
+function wholeProcess(): void {
+  // Whole process: airlock audit vs the ESLint CLI with the closest equivalent rules. ESLint's flat
+  // config lints only files under its own folder and ignores node_modules by default, so the config
+  // is written next to the corpus and un-ignores it; every run's JSON output is counted afterwards,
+  // so a run that lints nothing cannot pass for a fast one.
+  const eslintConfig = join(corpusDir, 'eslint.config.mjs');
+  const securityUrl = pathToFileURL(join(eslintDir, 'node_modules', 'eslint-plugin-security', 'index.js')).href;
   writeFileSync(
     eslintConfig,
-    `import security from 'eslint-plugin-security';
+    `// Written by bench/analyzer.ts: ESLint's closest equivalent of airlock's rules over the same corpus.
+import security from ${JSON.stringify(securityUrl)};
 export default [
-  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ignores: ['**/*.min.js'],
+  { ignores: ['!**/node_modules/', '**/*.min.js'] },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     linterOptions: { reportUnusedDisableDirectives: 'off' },
-    languageOptions: { ecmaVersion: 'latest', sourceType: 'script', parserOptions: { ecmaFeatures: { jsx: true } } },
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
     plugins: { security },
     rules: {
       'no-eval': 'error', 'no-implied-eval': 'error', 'no-new-func': 'error', 'no-proto': 'error',
@@ -124,38 +141,46 @@ export default [
       'no-restricted-imports': ['error', 'child_process', 'vm', 'fs'],
       ...security.configs.recommended.rules,
     } },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
 ];
 `,
   );
   const eslintBin = join(eslintDir, 'node_modules', 'eslint', 'bin', 'eslint.js');
   const eslintVersion = JSON.parse(readFileSync(join(eslintDir, 'node_modules', 'eslint', 'package.json'), 'utf8')).version as string;
   const airlockBin = join(root, 'dist', 'cli', 'bin.js');
-  const runs: { name: string; command: string; args: string[] }[] = [
-    { name: 'airlock audit (recommended)', command: process.execPath, args: [airlockBin, 'audit', '--no-gitignore', '--format', 'json', '-o', '/dev/null', '--ignore-pattern', '**/*.min.js', corpusRoot] },
-    { name: 'airlock audit --concurrency off', command: process.execPath, args: [airlockBin, 'audit', '--no-gitignore', '--concurrency', 'off', '--format', 'json', '-o', '/dev/null', '--ignore-pattern', '**/*.min.js', corpusRoot] },
-    { name: `eslint ${eslintVersion} (default)`, command: process.execPath, args: [eslintBin, '--config', eslintConfig, '--no-warn-ignored', '--format', 'json', '-o', '/dev/null', corpusRoot] },
+  const out = (name: string) => join(cacheDir, `whole-process-${name}.json`);
+  // ESLint lints .js/.mjs/.cjs only; airlock would also read the packages' TypeScript sources.
+  const SAME_FILES_AS_ESLINT = ['--ignore-pattern', '**/*.min.js', ...['*.ts', '*.mts', '*.cts', '*.tsx', '*.jsx'].flatMap((p) => ['--ignore-pattern', p])];
+  const runs: { name: string; args: string[]; output: string }[] = [
+    { name: 'airlock audit (recommended)', output: out('airlock'), args: [airlockBin, 'audit', '--no-gitignore', '--no-config-search', '--format', 'json', '-o', out('airlock'), ...SAME_FILES_AS_ESLINT, 'node_modules'] },
+    { name: 'airlock audit --concurrency off', output: out('airlock-serial'), args: [airlockBin, 'audit', '--no-gitignore', '--no-config-search', '--concurrency', 'off', '--format', 'json', '-o', out('airlock-serial'), ...SAME_FILES_AS_ESLINT, 'node_modules'] },
+    { name: `eslint ${eslintVersion} (default)`, output: out('eslint'), args: [eslintBin, '--config', eslintConfig, '--no-warn-ignored', '--format', 'json', '-o', out('eslint'), 'node_modules'] },
   ];
   const [major, minor] = eslintVersion.split('.').map(Number) as [number, number];
   if (major > 9 || (major === 9 && minor >= 34)) {
-    runs.push({ name: `eslint ${eslintVersion} --concurrency auto`, command: process.execPath, args: [eslintBin, '--config', eslintConfig, '--no-warn-ignored', '--concurrency', 'auto', '--format', 'json', '-o', '/dev/null', corpusRoot] });
+    runs.push({ name: `eslint ${eslintVersion} --concurrency auto`, output: out('eslint-auto'), args: [eslintBin, '--config', eslintConfig, '--no-warn-ignored', '--concurrency', 'auto', '--format', 'json', '-o', out('eslint-auto'), 'node_modules'] });
   }
-  log('\nwhole process on the corpus              time    peak RSS   vs airlock');
-  const results = new Map<string, { ms: number; rss: number | null }>();
+  log('\nwhole process on the corpus              time    peak RSS   vs airlock   files (fatal)');
+  const results = new Map<string, { ms: number; rss: number | null; files: number; fatal: number }>();
   for (const run of runs) {
     const times: number[] = [];
     let rss: number | null = null;
     for (let round = 0; round < CLI_ROUNDS; round++) {
-      const result = timeCommand(run.command, run.args, eslintDir);
+      const result = timeCommand(process.execPath, run.args, corpusDir);
+      if (result.status !== 0 && result.status !== 1) throw new Error(`${run.name} failed (exit ${result.status}): ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
       times.push(result.ms);
       if (result.maxRssMb !== null) rss = Math.max(rss ?? 0, result.maxRssMb);
     }
-    results.set(run.name, { ms: median(times), rss });
+    const entries = JSON.parse(readFileSync(run.output, 'utf8')) as { messages: { fatal?: boolean }[] }[];
+    const fatal = entries.filter((entry) => entry.messages.some((m) => m.fatal === true)).length;
+    results.set(run.name, { ms: median(times), rss, files: entries.length, fatal });
   }
   const base = results.get(runs[0]!.name)!.ms;
-  for (const [name, { ms, rss }] of results) {
-    log(`  ${name.padEnd(36)} ${fmtMs(ms).padStart(9)}  ${rss === null ? '      n/a' : `${rss.toFixed(0).padStart(6)} MB`}   ${(ms / base).toFixed(2)}x`);
+  for (const [name, { ms, rss, files, fatal }] of results) {
+    log(
+      `  ${name.padEnd(36)} ${fmtMs(ms).padStart(9)}  ${rss === null ? '      n/a' : `${rss.toFixed(0).padStart(6)} MB`}   ${(ms / base).toFixed(2).padStart(5)}x   ${String(files).padStart(6)} (${fatal})`,
+    );
   }
-  log(`\nheap of this (in-process) run: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB RSS`);
 }
 
 main();
