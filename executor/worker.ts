@@ -39,6 +39,31 @@ const scriptCache = new Map<string, vm.Script>();
 const EMPTY_SHAPE = Object.freeze(Object.create(null) as object);
 /** What the membrane hands the realm in place of any host value that is not a channel. */
 const POISON = Object.freeze(Object.create(null) as object);
+/**
+ * The reflective functions near-membrane replaces in the realm with proxies that serve its lazily
+ * remapped global properties. With an empty global shape nothing is remapped, and the wrappers only do
+ * harm: each call asks the host side about its target, through the membrane's WeakMaps, whose `get`
+ * is read from the realm's (guest-writable) WeakMap.prototype. A guest that replaced it saw the
+ * prelude's internal objects and had the host side call a guest function as a "pointer". The
+ * originals are saved before the membrane runs and put back before the prelude.
+ */
+const SAVE_REFLECTIVE = new vm.Script(
+  `(function () {
+  var O = Object, R = Reflect, P = Object.prototype;
+  return [R, 'defineProperty', R.defineProperty, R, 'getOwnPropertyDescriptor', R.getOwnPropertyDescriptor,
+    O, 'getOwnPropertyDescriptor', O.getOwnPropertyDescriptor, O, 'getOwnPropertyDescriptors', O.getOwnPropertyDescriptors,
+    P, '__defineGetter__', P.__defineGetter__, P, '__defineSetter__', P.__defineSetter__,
+    P, '__lookupGetter__', P.__lookupGetter__, P, '__lookupSetter__', P.__lookupSetter__];
+})()`,
+  { filename: MEMBRANE_FILE },
+);
+
+function restoreReflective(saved: ArrayLike<unknown>): void {
+  for (let i = 0; i + 2 < saved.length; i += 3) {
+    const ok = Reflect.defineProperty(saved[i] as object, saved[i + 1] as string, { value: saved[i + 2], writable: true, enumerable: false, configurable: true });
+    if (!ok) throw new Error('airlock: could not restore a realm intrinsic');
+  }
+}
 
 function send(message: FromWorker): void {
   port.postMessage(message);
@@ -170,6 +195,7 @@ function clip(text: string, max: number): string {
 
 function buildRealm(): Realm {
   let context: vm.Context | undefined;
+  let reflective: ArrayLike<unknown> | undefined;
   const originalRunInNewContext = cjsVm.runInNewContext;
   const realm = { run: null, used: false, pollScheduled: false } as unknown as Realm;
   const channel = makeChannel(realm);
@@ -177,6 +203,7 @@ function buildRealm(): Realm {
     if (code !== 'globalThis') throw new Error('airlock: unexpected realm creation request');
     context = DONT_CONTEXTIFY !== undefined ? vm.createContext(DONT_CONTEXTIFY as unknown as vm.Context) : vm.createContext(Object.create(null) as vm.Context);
     const ctx = context;
+    reflective = SAVE_REFLECTIVE.runInContext(ctx) as ArrayLike<unknown>;
     // The membrane's red half is compiled once per worker and reused by every realm.
     return {
       eval(source: string): unknown {
@@ -199,7 +226,8 @@ function buildRealm(): Realm {
   } finally {
     cjsVm.runInNewContext = originalRunInNewContext;
   }
-  if (context === undefined) throw new Error('airlock: the membrane did not create a realm');
+  if (context === undefined || reflective === undefined) throw new Error('airlock: the membrane did not create a realm');
+  restoreReflective(reflective);
   realm.context = context;
   realm.promiseProto = vm.runInContext('Promise.prototype', context) as object;
   realm.objectProto = vm.runInContext('Object.prototype', context) as object;
