@@ -22,6 +22,50 @@ const send = (message: FromChild): void => {
   if (process.connected) process.send!(message);
 };
 
+/**
+ * Output is coalesced: guest code writing many small chunks (a loop of console.log) would otherwise
+ * cost one IPC message each, and a run could spend its whole time limit relaying them. Chunks of one
+ * run are joined per stream (the result keeps stdout and stderr apart, so only the order within a
+ * stream matters) until the next turn of the event loop, until 64 KiB, or until any other message of
+ * the worker, which is always sent after the output before it.
+ */
+const OUTPUT_BATCH_CHARS = 64 * 1024;
+type OutMessage = Extract<FromWorker, { type: 'out' }>;
+const pending: ({ epoch: number; message: OutMessage } | null)[] = [null, null];
+let flushScheduled = false;
+
+function flushStream(index: 0 | 1): void {
+  const held = pending[index];
+  pending[index] = null;
+  if (held) send({ type: 'worker', epoch: held.epoch, message: held.message });
+}
+
+function flushOutput(): void {
+  flushStream(0);
+  flushStream(1);
+}
+
+function relay(epochOfWorker: number, message: FromWorker): void {
+  if (message.type === 'out') {
+    const index = message.stream === 2 ? 1 : 0;
+    const held = pending[index];
+    if (held && (held.epoch !== epochOfWorker || held.message.id !== message.id || held.message.text.length + message.text.length > OUTPUT_BATCH_CHARS)) flushStream(index);
+    const current = pending[index];
+    if (current) current.message.text += message.text;
+    else pending[index] = { epoch: epochOfWorker, message: { ...message } };
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(() => {
+        flushScheduled = false;
+        flushOutput();
+      });
+    }
+    return;
+  }
+  flushOutput();
+  send({ type: 'worker', epoch: epochOfWorker, message });
+}
+
 let transport: ThreadTransport | null = null;
 let settings: { memoryMb: number; warmRealms: number } | null = null;
 let epoch = 0;
@@ -33,11 +77,12 @@ function start(): void {
     { memoryMb: settings.memoryMb, warmRealms: settings.warmRealms, workerUrl: new URL('./worker.js', import.meta.url) },
     {
       message: (message) => {
-        if (transport === t) send({ type: 'worker', epoch: mine, message });
+        if (transport === t) relay(mine, message);
       },
       exit: (reason, detail) => {
         if (transport !== t) return;
         transport = null;
+        flushOutput();
         send({ type: 'worker-exit', epoch: mine, reason, detail });
       },
     },

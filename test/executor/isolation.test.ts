@@ -89,3 +89,18 @@ describe('the same API in both isolations', () => {
     });
   }
 });
+
+describe('chatty output across the process wall', () => {
+  it('100,000 small writes arrive whole and in order, well within the time limit', async () => {
+    const executor = new Executor({ policy: { profile: 'strict', analysis: 'off' }, isolation: 'process', limits: { timeoutMs: 2500 } });
+    try {
+      const result = await executor.exec("for (let i = 0; i < 100000; i++) { console.log(i % 10); console.error('e'); } 'done'");
+      assert.equal(result.status, 'ok', JSON.stringify(result.error));
+      assert.equal(result.value, 'done');
+      assert.equal(result.stdout, '0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n'.repeat(10000));
+      assert.equal(result.stderr.length, 200000);
+    } finally {
+      await executor.close();
+    }
+  });
+});
