@@ -132,25 +132,14 @@ function languageOfName(filename: string): 'js' | 'jsx' | 'ts' | 'tsx' {
 }
 
 function queueFull(started: number): RunResult {
-  return {
-    status: 'error',
-    value: undefined,
-    stdout: '',
-    stderr: '',
-    findings: [],
-    error: { code: ERROR_CODES.QUEUE_FULL, name: 'QueueFull', message: 'the analysis queue is full; retry later' },
-    durationMs: performance.now() - started,
-  };
+  return failure({ code: ERROR_CODES.QUEUE_FULL, name: 'QueueFull', message: 'the analysis queue is full; retry later' }, started);
 }
 
 function badRequest(message: string, started: number, code: typeof ERROR_CODES.BAD_REQUEST | typeof ERROR_CODES.BAD_POLICY = ERROR_CODES.BAD_REQUEST): RunResult {
-  return {
-    status: 'error',
-    value: undefined,
-    stdout: '',
-    stderr: '',
-    findings: [],
-    error: { code, name: 'BadRequest', message },
-    durationMs: performance.now() - started,
-  };
+  return failure({ code, name: 'BadRequest', message }, started);
+}
+
+/** A run that ended before any worker took it. */
+function failure(error: NonNullable<RunResult['error']>, started: number): RunResult {
+  return { status: 'error', value: undefined, stdout: '', stderr: '', findings: [], error, durationMs: performance.now() - started };
 }
