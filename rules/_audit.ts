@@ -1874,7 +1874,6 @@ const SINK_FUNCTIONS: ReadonlyMap<string, SinkSpec> = new Map<string, SinkSpec>(
   ].flatMap((m) => ['module:dns', 'module:dns.promises', 'module:dns/promises'].map((d) => [`${d}.${m}`, { shape: 'host' as SinkShape, channel: 'dns' as NetChannel }] as const)),
 ]);
 
-/** Host paths of every outbound network function and constructor (for inventories and no-network). */
 /** Constructors and factories of network objects that send nothing until used (for no-network). */
 export const NETWORK_FACTORIES: ReadonlySet<string> = new Set([
   'XMLHttpRequest',
@@ -1886,17 +1885,8 @@ export const NETWORK_FACTORIES: ReadonlySet<string> = new Set([
   'module:axios.create',
 ]);
 
-export const NETWORK_PATHS: ReadonlySet<string> = new Set([
-  ...SINK_FUNCTIONS.keys(),
-  'XMLHttpRequest',
-  'module:net.Socket',
-  'module:tls.TLSSocket',
-  'module:dgram.createSocket',
-  'module:dns.Resolver',
-  'module:dns.promises.Resolver',
-  'module:axios.create',
-  'module:superagent',
-]);
+/** Host paths of every outbound network function and constructor (for inventories and no-network). */
+export const NETWORK_PATHS: ReadonlySet<string> = new Set([...SINK_FUNCTIONS.keys(), ...NETWORK_FACTORIES, 'module:superagent']);
 
 /** Modules whose use means outbound network capability. */
 export const NETWORK_MODULES: ReadonlySet<string> = new Set([

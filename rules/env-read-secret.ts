@@ -19,7 +19,10 @@ export default defineRule({
     },
   },
   create(context) {
-    /** Reads that name the variable through a call: Reflect.get(process.env, 'X'), descriptors. */
+    /**
+     * Reads whose own value names the variable: Reflect.get(process.env, 'X'), descriptors, and
+     * destructuring (`const { NPM_TOKEN } = process.env`).
+     */
     const checkReached = (node: Node): void => {
       for (const value of context.ownValues(node)) {
         if (!value.startsWith('process.env.')) continue;
@@ -42,21 +45,10 @@ export default defineRule({
       const secret = names?.find(isSecretEnvName);
       if (secret !== undefined) context.report({ node, messageId: 'secret', data: { name: secret } });
     };
-    const checkPattern = (node: Node): void => {
-      // const { NPM_TOKEN } = process.env
-      for (const value of context.ownValues(node)) {
-        if (!value.startsWith('process.env.')) continue;
-        const name = value.slice('process.env.'.length);
-        if (!name.includes('.') && isSecretEnvName(name)) {
-          context.report({ node, messageId: 'secret', data: { name } });
-          return;
-        }
-      }
-    };
     return {
       MemberExpression: checkMember,
       OptionalMemberExpression: checkMember,
-      ObjectProperty: checkPattern,
+      ObjectProperty: checkReached,
       CallExpression: (node: Node & { callee: Node }) => {
         const values = context.values(node.callee);
         if (values.has('Reflect.get')) checkReached(node);
