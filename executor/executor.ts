@@ -616,10 +616,11 @@ export class Runner {
     if (this.#closed) return result({ status: 'error', error: airlockError(ERROR_CODES.CLOSED, 'Closed', 'the runner was closed') }, started, [], empty);
     if (options.signal?.aborted) return abortedResult(started, [], empty);
     const inputJson = inputJsonOf(options.input);
-    const spec = codeSpec(source, options.filename ?? 'run.js', false);
+    const filename = options.filename ?? 'run.js';
+    const spec = codeSpec(source, filename, false);
     let report: Pick<AnalysisReport, 'verdict' | 'findings'> | undefined;
     if (this.#analyzer !== null && settings.policy.analysis !== 'off' && typeof source === 'string' && Buffer.byteLength(source, 'utf8') <= settings.policy.limits.maxSourceBytes) {
-      report = await this.#analyzer(source, { filename: options.filename ?? 'run.js', policy: settings.policy });
+      report = await this.#analyzer(source, { filename, policy: settings.policy });
       if (options.signal?.aborted) return abortedResult(started, report.findings, empty);
     }
     const prepared = prepareCall(settings.policy, spec, started, report);
