@@ -183,6 +183,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const bigintValueOf = uncurry(G.BigInt.prototype.valueOf);
   const symbolValueOf = uncurry(SymbolC.prototype.valueOf);
   const fromCharCode = StringC.fromCharCode;
+  const regexpExecRaw = uncurry(RegExpC.prototype.exec);
   const SYMBOL_ITERATOR = SymbolC.iterator;
   const SYMBOL_TO_STRING_TAG = SymbolC.toStringTag;
 
@@ -392,8 +393,15 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       from = at + 1;
     }
   };
+  /**
+   * Whether a UTF-16 unit can continue an identifier. Beyond ASCII only what Unicode calls ID_Continue
+   * does: a no-break space, a byte-order mark or a line separator is whitespace to the engine, so
+   * `\u00A0import(...)` is an import, not part of a longer name. A lone surrogate counts as a boundary
+   * (refusing too much, never too little).
+   */
+  const ID_CONTINUE = new RegExpC('^[\\p{ID_Continue}\\u200C\\u200D]$', 'u');
   const isIdentifierChar = (c: number): boolean =>
-    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || (c > 127 && regexpExecRaw(ID_CONTINUE, fromCharCode(c)) !== null);
   const refuseImport = (): never => {
     throw new SyntaxErrorC('import() and import.meta are not available in airlock (dynamically compiled code may not use `import`); use require()');
   };

@@ -33,7 +33,10 @@ const PRELUDE_FILE = 'airlock:prelude';
 const MEMBRANE_FILE = 'airlock:membrane';
 
 const DONT_CONTEXTIFY = (vm.constants as unknown as { DONT_CONTEXTIFY?: symbol } | undefined)?.DONT_CONTEXTIFY;
-const preludeScript = new vm.Script(`(${realmPrelude.toString()})`, { filename: PRELUDE_FILE });
+// Every script compiled into a realm refuses import() (see refuseImport), the prelude's and the
+// membrane's included: code that eval or a function constructor compiles has the script that called
+// it as its referrer, and without a callback there Node rejects the import with a host TypeError.
+const preludeScript = new vm.Script(`(${realmPrelude.toString()})`, { filename: PRELUDE_FILE, importModuleDynamically: refuseImport as unknown as vm.ScriptOptions['importModuleDynamically'] });
 const scriptCache = new Map<string, vm.Script>();
 /** An empty shape: the realm keeps its own intrinsics instead of the host's being remapped into it. */
 const EMPTY_SHAPE = Object.freeze(Object.create(null) as object);
@@ -55,7 +58,7 @@ const SAVE_REFLECTIVE = new vm.Script(
     P, '__defineGetter__', P.__defineGetter__, P, '__defineSetter__', P.__defineSetter__,
     P, '__lookupGetter__', P.__lookupGetter__, P, '__lookupSetter__', P.__lookupSetter__];
 })()`,
-  { filename: MEMBRANE_FILE },
+  { filename: MEMBRANE_FILE, importModuleDynamically: refuseImport as unknown as vm.ScriptOptions['importModuleDynamically'] },
 );
 
 function restoreReflective(saved: ArrayLike<unknown>): void {
@@ -201,7 +204,9 @@ function buildRealm(): Realm {
   const channel = makeChannel(realm);
   cjsVm.runInNewContext = ((code: string) => {
     if (code !== 'globalThis') throw new Error('airlock: unexpected realm creation request');
-    context = DONT_CONTEXTIFY !== undefined ? vm.createContext(DONT_CONTEXTIFY as unknown as vm.Context) : vm.createContext(Object.create(null) as vm.Context);
+    // The context's own callback covers code with no referrer script at all.
+    const contextOptions = { importModuleDynamically: refuseImport } as unknown as vm.CreateContextOptions;
+    context = DONT_CONTEXTIFY !== undefined ? vm.createContext(DONT_CONTEXTIFY as unknown as vm.Context, contextOptions) : vm.createContext(Object.create(null) as vm.Context, contextOptions);
     const ctx = context;
     reflective = SAVE_REFLECTIVE.runInContext(ctx) as ArrayLike<unknown>;
     // The membrane's red half is compiled once per worker and reused by every realm.
@@ -209,7 +214,7 @@ function buildRealm(): Realm {
       eval(source: string): unknown {
         let script = scriptCache.get(source);
         if (script === undefined) {
-          script = new vm.Script(source, { filename: MEMBRANE_FILE });
+          script = new vm.Script(source, { filename: MEMBRANE_FILE, importModuleDynamically: refuseImport as unknown as vm.ScriptOptions['importModuleDynamically'] });
           scriptCache.set(source, script);
         }
         return script.runInContext(ctx);

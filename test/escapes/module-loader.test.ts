@@ -24,6 +24,21 @@ escapeSuite('import(), require and the module loader', [
   },
   { name: 'import() with a comment between', body: `return eval("import/**/('fs')");` },
   { name: 'import.meta inside eval', body: `return eval('import.meta');` },
+  // Unicode whitespace around the keyword: the engine reads `\u00A0import(` as an import, a scan
+  // that took every non-ASCII character for part of a name did not. Without an import() callback on
+  // the script that called eval, Node rejected with a host TypeError (its constructor chain: process).
+  {
+    name: 'import() after a no-break space inside eval',
+    body: `return eval('\\u00A0import("node:process")').then(function (m) { return m.default; }, function (e) { return e.constructor.constructor('return process')(); });`,
+  },
+  {
+    name: 'import() before a byte-order mark inside Function',
+    body: `return Function('return import\\uFEFF("node:fs")')().catch(function (e) { return e.constructor.constructor('return process')(); });`,
+  },
+  {
+    name: 'import() after a line separator inside the async function constructor',
+    body: `return (async function () {}).constructor('return await 1,\\u2028import("node:fs")')().catch(function (e) { return e.constructor.constructor('return process')(); });`,
+  },
   { name: 'require of fs', body: `return require('fs');`, check: refusedBy(/IMPORT_DENIED/) },
   { name: 'require of node:child_process', body: `return require('node:child_process');` },
   { name: 'require of module (createRequire)', body: `return require('module').createRequire('/')('fs');` },
