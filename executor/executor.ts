@@ -303,7 +303,7 @@ function noticeResult(notice: 'output-limit' | 'memory-limit' | 'exit', exitCode
     return result({ status: 'exit', exitCode: code, error: airlockError(ERROR_CODES.EXIT, 'Exit', `guest code called exit(${code})`) }, started, findings, out);
   }
   if (notice === 'memory-limit') {
-    return result({ status: 'memory-limit', error: airlockError(ERROR_CODES.MEMORY_LIMIT, 'MemoryLimit', `the run passed its memory limit of ${policy.limits.memoryMb} MiB (array buffers) and was stopped`) }, started, findings, out);
+    return result({ status: 'memory-limit', error: airlockError(ERROR_CODES.MEMORY_LIMIT, 'MemoryLimit', `the run passed its memory limit of ${policy.limits.memoryMb} MiB (array buffers and other native memory) and was stopped`) }, started, findings, out);
   }
   return result({ status: 'error', error: airlockError(ERROR_CODES.OUTPUT_LIMIT, 'OutputLimit', `the run wrote more than limits.maxOutputBytes (${policy.limits.maxOutputBytes} bytes); its output was cut`) }, started, findings, out);
 }

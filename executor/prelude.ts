@@ -1119,7 +1119,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       try {
         hostCall('limit', 'memory');
       } catch {}
-      throw makeError(RangeErrorC, 'AIRLOCK_MEMORY_LIMIT', 'Array buffer allocation failed: the run\'s memory limit is reached');
+      throw makeError(RangeErrorC, 'AIRLOCK_MEMORY_LIMIT', 'Native allocation failed (array buffer or Intl object): the run\'s memory limit is reached');
     }
     state.externalUsed += bytes;
     weakSetAdd(chargedObjects, target);
@@ -1136,7 +1136,7 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       try {
         hostCall('limit', 'memory');
       } catch {}
-      throw makeError(RangeErrorC, 'AIRLOCK_MEMORY_LIMIT', 'Array buffer allocation failed: the run\'s memory limit is reached');
+      throw makeError(RangeErrorC, 'AIRLOCK_MEMORY_LIMIT', 'Native allocation failed (array buffer or Intl object): the run\'s memory limit is reached');
     }
   };
   const toIndex = (v: unknown): number => {
@@ -1282,6 +1282,59 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   const transferSize = (self: unknown, args: any): unknown => (args.length > 0 && args[0] !== undefined ? toIndex(args[0]) : tryGet(arrayBufferByteLengthGet, self));
   meterMethod(ArrayBufferC.prototype, 'transfer', transferSize);
   meterMethod(ArrayBufferC.prototype, 'transferToFixedLength', transferSize);
+  // ICU objects (Intl) hold native memory the heap limit does not see either: a DateTimeFormat is some
+  // 150 bytes of heap and 30 KB of ICU state, so a 32 MiB heap could keep gigabytes alive. Each is
+  // charged an estimate of its native size against the same budget, and credited when collected.
+  const IntlO = G.Intl;
+  const INTL_COSTS: [string, number][] = [
+    ['DateTimeFormat', 32768],
+    ['RelativeTimeFormat', 16384],
+    ['Segmenter', 8192],
+    ['Collator', 4096],
+    ['NumberFormat', 4096],
+    ['PluralRules', 4096],
+    ['ListFormat', 4096],
+    ['DisplayNames', 4096],
+    ['DurationFormat', 4096],
+    ['Locale', 2048],
+  ];
+  const meterNative = (Target: any, bytes: number): any => {
+    const handler = record();
+    const charged = (made: unknown): unknown => {
+      if (isObjectLike(made) && !weakSetHas(chargedObjects, made)) registerBytes(made, bytes);
+      return made;
+    };
+    // Collator, DateTimeFormat and NumberFormat also construct when called without `new`.
+    handler.apply = (_t: unknown, self: unknown, args: any) => {
+      preCharge(bytes);
+      return charged(apply(Target, self, args));
+    };
+    handler.construct = (_t: unknown, args: any, newTarget: any) => {
+      preCharge(bytes);
+      return charged(construct(Target, args, newTarget === wrapped ? Target : newTarget));
+    };
+    const wrapped = new ProxyC(Target, handler);
+    defineProperty(Target.prototype, 'constructor', { value: wrapped, writable: true, enumerable: false, configurable: true });
+    return wrapped;
+  };
+  if (isObjectLike(IntlO)) {
+    for (let i = 0; i < INTL_COSTS.length; i++) {
+      const name = INTL_COSTS[i]![0];
+      const Target = ownData(IntlO, name);
+      if (typeof Target !== 'function') continue;
+      defineProperty(IntlO, name, { value: meterNative(Target, INTL_COSTS[i]![1]), writable: true, enumerable: false, configurable: true });
+    }
+    const SegmenterC = ownData(IntlO, 'Segmenter');
+    if (typeof SegmenterC === 'function') {
+      // A segmenter's `segment()` and each iterator over its segments clone an ICU break iterator.
+      let segmentsProto: any;
+      try {
+        segmentsProto = getPrototypeOf(apply(SegmenterC.prototype.segment, construct(SegmenterC, list()), ['']));
+      } catch {}
+      meterMethod(SegmenterC.prototype, 'segment', () => 4096);
+      meterMethod(segmentsProto, SYMBOL_ITERATOR as unknown as string, () => 4096);
+    }
+  }
   void arrayBufferSlice;
   void typedArrayBufferGet;
   void typedArrayOffsetGet;

@@ -42,3 +42,30 @@ describe('array buffer copies count against the memory limit', () => {
     assert.deepEqual(result.value, [[2, 3], [2, 4, 6], 2]);
   });
 });
+
+describe('Intl objects count against the memory limit (their ICU state is outside the heap)', () => {
+  // A DateTimeFormat is ~150 bytes of heap and ~30 KB of native ICU state: before it was metered, a
+  // 16 MiB run kept hundreds of MiB alive (RSS grew ~70 MiB a second until the time limit).
+  const runner = new Runner({ isolation: 'worker', size: 1, warmRealms: 1, policy: { profile: 'strict', analysis: 'off', limits: { memoryMb: 16 } }, limits: { timeoutMs: 1500 } });
+  after(() => runner.close());
+
+  for (const [name, code] of [
+    ['DateTimeFormat', `const keep = []; for (;;) keep.push(new Intl.DateTimeFormat('en', { timeZone: 'UTC' }))`],
+    ['Collator called without new', `const keep = []; for (;;) keep.push(Intl.Collator('de', { sensitivity: 'base' }))`],
+    ['a subclass of NumberFormat', `class F extends Intl.NumberFormat {} const keep = []; for (;;) keep.push(new F('en'))`],
+    ['Segmenter segments and their iterators', `const s = new Intl.Segmenter('en', { granularity: 'word' }); const keep = []; for (;;) keep.push(s.segment('a b')[Symbol.iterator]())`],
+  ] as const) {
+    it(`${name} kept alive past the budget ends with memory-limit`, async () => {
+      const result = await runner.run(code);
+      assertNoCanary(result);
+      assert.equal(result.status, 'memory-limit', JSON.stringify(result.value ?? result.error));
+    });
+  }
+
+  it('ordinary Intl use still works', async () => {
+    const result = await runner.run(`const f = new Intl.DateTimeFormat('en', { timeZone: 'UTC' }); class N extends Intl.NumberFormat {}
+[f.format(0), new N('en').format(1234.5), [...new Intl.Segmenter('en', { granularity: 'word' }).segment('a b')].length, (1234.5).toLocaleString('de'), f.constructor === Intl.DateTimeFormat, f instanceof Intl.DateTimeFormat]`);
+    assert.equal(result.status, 'ok', JSON.stringify(result.error));
+    assert.deepEqual(result.value, ['1/1/1970', '1,234.5', 3, '1.234,5', true, true]);
+  });
+});
