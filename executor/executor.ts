@@ -119,12 +119,36 @@ function settingsOf(options: ExecutorOptions, base?: Settings): Settings {
   } catch (error) {
     throw new ExecutorError(ERROR_CODES.BAD_POLICY, (error as Error).message);
   }
+  const badLimit = checkLimits(policy.limits);
+  if (badLimit !== null) throw new ExecutorError(ERROR_CODES.BAD_POLICY, badLimit);
   const hooks = opts.hooks ?? base?.hooks ?? NO_HOOKS;
   const problem = checkHooks(hooks);
   if (problem !== null) throw new ExecutorError(ERROR_CODES.BAD_REQUEST, problem);
-  const isolation = opts.isolation ?? base?.isolation ?? DEFAULT_ISOLATION;
-  if (isolation !== 'worker' && isolation !== 'process') throw new ExecutorError(ERROR_CODES.BAD_REQUEST, `isolation must be 'worker' or 'process', not '${String(isolation)}'`);
+  const isolation = checkIsolation(opts.isolation ?? base?.isolation ?? DEFAULT_ISOLATION);
   return { policy, hooks, logger: loggerOf(opts.verbose) ?? base?.logger ?? null, isolation };
+}
+
+/** The isolation mode, or BAD_REQUEST for anything else (a typo must not fall back to the weaker wall). */
+function checkIsolation(isolation: unknown): Isolation {
+  if (isolation !== 'worker' && isolation !== 'process') throw new ExecutorError(ERROR_CODES.BAD_REQUEST, `isolation must be 'worker' or 'process', not '${String(isolation)}'`);
+  return isolation;
+}
+
+/** The smallest value of each limit the sandbox can enforce. */
+const LIMIT_MINIMUMS: Readonly<Record<keyof Limits, number>> = { maxSourceBytes: 1, maxAstNodes: 1, timeoutMs: 1, memoryMb: 8, maxOutputBytes: 0, maxModules: 0 };
+
+/**
+ * A problem with a policy's limits, or null. A policy object that already looks resolved is taken as
+ * is by resolvePolicy, so its limits are checked here: `Infinity` or `NaN` would switch a limit off
+ * (a worker heap without bound, a watchdog that fires at once or never).
+ */
+function checkLimits(limits: Limits): string | null {
+  if (typeof limits !== 'object' || limits === null) return 'invalid policy: limits must be an object';
+  for (const [key, min] of Object.entries(LIMIT_MINIMUMS)) {
+    const v = (limits as unknown as Record<string, unknown>)[key];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) return `invalid policy: limits.${key} must be an integer >= ${min}, not ${String(v)}`;
+  }
+  return null;
 }
 
 function loggerOf(verbose: VerboseOption | undefined): GatewayLogger | null {
@@ -625,7 +649,7 @@ export class Runner {
     }
     const prepared = prepareCall(settings.policy, spec, started, report);
     if ('result' in prepared) return prepared.result;
-    const pool = this.#pool(options.isolation ?? settings.isolation, settings.policy.limits.memoryMb);
+    const pool = this.#pool(options.isolation !== undefined ? checkIsolation(options.isolation) : settings.isolation, settings.policy.limits.memoryMb);
     const sandbox = await pool.acquire(options.signal);
     if (sandbox === null) {
       if (options.signal?.aborted) return abortedResult(started, prepared.findings, empty);

@@ -287,6 +287,34 @@ describe('Runner: a fresh realm per run', () => {
   });
 });
 
+describe('hostile options are refused, never weakened', () => {
+  it('an unknown per-run isolation is a bad request, not a worker thread', async () => {
+    const runner = new Runner({ policy: OFF, size: 1, isolation: 'worker' });
+    try {
+      for (const isolation of ['Process', 'bogus', 'thread']) {
+        await assert.rejects(runner.run('1', { isolation: isolation as 'process' }), (e: Error & { code?: string }) => e.code === 'AIRLOCK_BAD_REQUEST');
+      }
+      assert.equal((await runner.run('1')).value, 1);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('a policy that looks resolved has its limits checked: Infinity or NaN would switch a limit off', async () => {
+    const runner = new Runner({ policy: OFF, size: 1, isolation: 'worker' });
+    try {
+      const base = runner.policy;
+      for (const limits of [{ memoryMb: Infinity }, { timeoutMs: Number.NaN }, { maxOutputBytes: -1 }, { timeoutMs: 1.5 }, { maxModules: Number.NaN }]) {
+        const policy = { ...base, limits: { ...base.limits, ...limits } };
+        await assert.rejects(runner.run('1', { policy }), (e: Error & { code?: string }) => e.code === 'AIRLOCK_BAD_POLICY', JSON.stringify(limits));
+        assert.throws(() => new Executor({ policy, isolation: 'worker' }), (e: Error & { code?: string }) => e.code === 'AIRLOCK_BAD_POLICY');
+      }
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
 describe('aborting a call through its signal', () => {
   it('stops a running call where it is; the next call runs in a fresh realm', async () => {
     const executor = new Executor({ policy: OFF, limits: { timeoutMs: 20000 }, isolation: 'worker' });
