@@ -305,6 +305,7 @@ export class Evaluator {
   private readonly foldCache = new Map<Node, FoldResult | null>();
   private readonly ownCache = new Map<Node, Values>();
   private readonly targetCache = new Map<Node, CallTarget>();
+  private readonly sloppyCallCache = new Map<Node, boolean>();
   /**
    * Nodes and bindings being evaluated, innermost last. A short array: lookups scan a few entries,
    * where a Set hashed every node and reallocated its table as it emptied and refilled.
@@ -737,9 +738,10 @@ export class Evaluator {
     for (let p = parentOf(node); p !== null; p = parentOf(p)) {
       switch (p.type) {
         case 'FunctionExpression':
-          // Sloppy `(function () { return this })()` and `.call(null)`: `this` is the global object.
-          return this.isSloppyGlobalCall(p);
         case 'FunctionDeclaration':
+          // Sloppy `(function () { return this })()`, `.call(null)`, or a named function some
+          // reference calls without a receiver (`function f() { return this } f()`).
+          return this.isSloppyGlobalCall(p);
         case 'ObjectMethod':
         case 'ClassMethod':
         case 'ClassPrivateMethod':
@@ -757,23 +759,38 @@ export class Evaluator {
     return false;
   }
 
-  /** A sloppy-mode function expression called without a receiver: IIFE, `.call()`, `.call(null)`, `.apply(undefined)`. */
+  /**
+   * A sloppy-mode function called without a receiver: an IIFE, `.call()`, `.call(null)`,
+   * `.apply(undefined)`, or, for a declaration or `const f = function () {}`, any reference
+   * called so (`f()`, `(0, f)()`, `f.call(null)`). Cached per function.
+   */
   private isSloppyGlobalCall(fn: Node): boolean {
-    let child: Node = fn;
-    let parent = parentOf(child);
-    while (parent !== null && TRANSPARENT_WRAPPERS.has(parent.type)) {
-      child = parent;
-      parent = parentOf(child);
+    let answer = this.sloppyCallCache.get(fn);
+    if (answer === undefined) {
+      answer = this.computeSloppyGlobalCall(fn);
+      this.sloppyCallCache.set(fn, answer);
     }
-    if (parent === null) return false;
-    let called = false;
-    if ((parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === child) called = true;
-    else if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
-      const keys = this.memberKeys(parent);
-      const call = parentOf(parent);
-      if (keys !== null && keys.length === 1 && (keys[0] === 'call' || keys[0] === 'apply') && call !== null && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') && call.callee === parent) {
-        const receiver = call.arguments[0];
-        called = receiver === undefined || this.isNullish(receiver);
+    return answer;
+  }
+
+  private computeSloppyGlobalCall(fn: Node): boolean {
+    let called = this.isCalledWithoutReceiver(fn);
+    if (!called) {
+      // The function's name: its declaration, or the const/let/var it initialises.
+      let id: Node | null | undefined = fn.type === 'FunctionDeclaration' ? fn.id : null;
+      if (id == null) {
+        let child: Node = fn;
+        let parent = parentOf(child);
+        while (parent !== null && TRANSPARENT_WRAPPERS.has(parent.type)) {
+          child = parent;
+          parent = parentOf(child);
+        }
+        if (parent !== null && parent.type === 'VariableDeclarator' && parent.init === child && parent.id.type === 'Identifier') id = parent.id;
+      }
+      const binding = id ? declarationOf(id) : undefined;
+      if (binding !== undefined) {
+        const refs = binding.references;
+        for (let i = 0; i < refs.length && i < 64 && !called; i++) called = this.isCalledWithoutReceiver(refs[i]!);
       }
     }
     if (!called) return false;
@@ -784,6 +801,32 @@ export class Evaluator {
       if (body && (body.type === 'Program' || body.type === 'BlockStatement') && (body as { directives?: { value: { value: string } }[] }).directives?.some((d) => d.value.value === 'use strict')) return false;
     }
     return true;
+  }
+
+  /** `node()`, `(0, node)()`, `node.call()`, `node.call(null)`, `node.apply(undefined)`. */
+  private isCalledWithoutReceiver(node: Node): boolean {
+    let child: Node = node;
+    let parent = parentOf(child);
+    while (parent !== null && (TRANSPARENT_WRAPPERS.has(parent.type) || (parent.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === child))) {
+      child = parent;
+      parent = parentOf(child);
+    }
+    if (parent === null) return false;
+    if (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') {
+      if (parent.callee === child) return true;
+      // `Reflect.apply(f, undefined, args)`.
+      const receiver = parent.arguments[1];
+      return parent.arguments[0] === child && (receiver === undefined || this.isNullish(receiver)) && this.values(parent.callee).has('Reflect.apply');
+    }
+    if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
+      const keys = this.memberKeys(parent);
+      const call = parentOf(parent);
+      if (keys !== null && keys.length === 1 && (keys[0] === 'call' || keys[0] === 'apply') && call !== null && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') && call.callee === parent) {
+        const receiver = call.arguments[0];
+        return receiver === undefined || this.isNullish(receiver);
+      }
+    }
+    return false;
   }
 
   private isNullish(node: Node): boolean {

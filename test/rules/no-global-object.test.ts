@@ -19,6 +19,9 @@ ruleTester(rule, {
     'const o = { m() { return this.x; } }; class A { m() { return this; } }',
     "function Ctor() { this.x = 1; } (function () { 'use strict'; return this; })();",
     '(function () { return this; }).call(obj);',
+    // A named sloppy function only ever constructed or called as a method keeps its own `this`.
+    'function Point(x) { this.x = x; } const p = new Point(1); Point.prototype.get = function () { return this.x; };',
+    "function f() { 'use strict'; return this; } f();",
     // A Function body that does not return the global object.
     "const f = Function('a', 'return a + 1'); f(2);",
   ],
@@ -34,6 +37,12 @@ ruleTester(rule, {
     { code: 'const g = (function () { return this; })();', errors: [{ messageId: 'this', column: 33, message: 'sloppy-mode' }] },
     { code: 'const g = (function () { return this; }).call(null);', errors: [{ messageId: 'this', column: 33 }] },
     { code: "const g = Function('return this')();", errors: [{ messageId: 'result', column: 11 }] },
+    // A named sloppy function called without a receiver anywhere: its `this` is the global object.
+    { code: 'function f() { return this; }\nconst g = f();', errors: [{ messageId: 'this', line: 1, column: 23, message: 'sloppy-mode' }] },
+    { code: 'const f = function () { return this.process; };\n(0, f)();', errors: [{ messageId: 'this', line: 1, column: 32 }] },
+    { code: 'const f = function () { return this; };\nf.call(undefined);', errors: [{ messageId: 'this', line: 1, column: 32 }] },
+    { code: 'const g = Reflect.apply(function () { return this; }, undefined, []);', errors: [{ messageId: 'this', column: 46 }] },
+    { code: 'function f() { const get = () => this; return get(); }\nf();', errors: [{ messageId: 'this', line: 1, column: 34 }] },
     { code: "const g = new Function('return globalThis')();", errors: [{ messageId: 'result', column: 11 }] },
     { code: "const make = Function('return this');\nconst g = make();", errors: [{ messageId: 'result', line: 2, column: 11 }] },
     { code: "const g = Function('return this').call();", errors: [{ messageId: 'result', column: 11 }] },
