@@ -11,7 +11,7 @@
 import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
-import { abbreviate, describePath, keyStrings, reflectCall, unwrap, pathRoot, NODE_BUILTIN_MODULES } from './_sandbox.js';
+import { abbreviate, describePath, isInertUse, isWriteTarget, keyStrings, reflectCall, unwrap, pathRoot, NODE_BUILTIN_MODULES } from './_sandbox.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -47,6 +47,8 @@ export default defineRule({
     defaults: { strict: 'error', audit: 'warn', recommended: 'off' },
     messages: {
       computed: '`{{text}}`: the key cannot be resolved statically, so this may reach any property of {{what}}.',
+      chained:
+        '`{{text}}` reads a computed key that cannot be resolved statically from the result of another one; twice `constructor` is Function, for any starting value. Use numeric keys (`Number(k)`), a Map, or check the key against a list.',
       enumerate: '`{{text}}` enumerates {{what}}, so any of its properties may be picked at run time.',
     },
   },
@@ -58,6 +60,12 @@ export default defineRule({
       if (context.memberKeys(node) !== null) return;
       const what = sensitive(context, node.object);
       if (what !== null) context.report({ node, messageId: 'computed', data: { text: abbreviate(context.text(node)), what } });
+      else if (context.profile === 'strict' && !isNumericKey(context, property, 0) && !isWriteTarget(context, node) && isUnresolvedRead(context, node.object, 0) && !isInertUse(context, node, false)) {
+        // `fn[a][b]`: the first step is already reported on its own.
+        const inner = unwrap(node.object) as AnyNode;
+        if ((inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') && sensitive(context, inner.object) !== null) return;
+        context.report({ node, messageId: 'chained', data: { text: abbreviate(context.text(node)) } });
+      }
     };
     const call = (node: AnyNode): void => {
       const reflect = reflectCall(context, node);
@@ -68,6 +76,8 @@ export default defineRule({
         const what = sensitive(context, reflect.target, reflect.op === 'descriptors');
         if (what !== null) {
           context.report({ node, messageId: reflect.op === 'descriptors' ? 'enumerate' : 'computed', data: { text: abbreviate(context.text(node)), what } });
+        } else if (context.profile === 'strict' && reflect.op === 'get' && reflect.key !== undefined && !isNumericKey(context, reflect.key, 0) && isUnresolvedRead(context, reflect.target, 0)) {
+          context.report({ node, messageId: 'chained', data: { text: abbreviate(context.text(node)) } });
         }
         return;
       }
@@ -136,4 +146,100 @@ function describeSensitive(context: RuleContext<string>, value: string, enumerat
     return `the built-in module ${describePath(value)}`;
   }
   return null;
+}
+
+/**
+ * `x[k]` (or `Reflect.get(x, k)`) whose key cannot be folded and is not a number: it may be
+ * `x.constructor`, whatever x is. Follows const aliases (`const c = x[k]; c[k]`).
+ */
+function isUnresolvedRead(context: RuleContext<string>, node: Node, depth: number): boolean {
+  const inner = unwrap(node) as AnyNode;
+  if (inner.type === 'Identifier') {
+    if (depth > 3) return false;
+    const binding = context.resolve(inner as never);
+    if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
+    return isUnresolvedRead(context, binding.init, depth + 1);
+  }
+  if (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') {
+    if (!inner.computed) return false;
+    const property = unwrap(inner.property) as AnyNode;
+    if (property.type === 'StringLiteral' || property.type === 'NumericLiteral' || property.type === 'PrivateName') return false;
+    return context.memberKeys(inner) === null && !isNumericKey(context, property, 0);
+  }
+  if (inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') {
+    const reflect = reflectCall(context, inner);
+    return reflect !== null && reflect.op === 'get' && reflect.key !== undefined && keyStrings(context, reflect.key) === null && !isNumericKey(context, reflect.key, 0);
+  }
+  return false;
+}
+
+const NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['-', '*', '/', '%', '**', '|', '&', '^', '<<', '>>', '>>>']);
+const NUMERIC_COMPOUND: ReadonlySet<string> = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '|=', '&=', '^=', '<<=', '>>=', '>>>=']);
+const NUMERIC_CALLS: ReadonlySet<string> = new Set(['Number', 'parseInt', 'parseFloat', 'Math.floor', 'Math.ceil', 'Math.round', 'Math.trunc', 'Math.min', 'Math.max', 'Math.abs', 'Math.random']);
+
+/**
+ * A key that is always a number (or a string of digits): arithmetic, `i++`, `Number(k)`, and
+ * counters initialised with a number and only stepped (`for (let i = 0; i < n; i++)`).
+ */
+function isNumericKey(context: RuleContext<string>, node: Node, depth: number): boolean {
+  const inner = unwrap(node) as AnyNode;
+  switch (inner.type) {
+    case 'NumericLiteral':
+    case 'UpdateExpression':
+      return true;
+    case 'UnaryExpression':
+      return inner.operator === '-' || inner.operator === '+' || inner.operator === '~';
+    case 'BinaryExpression':
+      if (NUMERIC_OPERATORS.has(inner.operator)) return true;
+      return inner.operator === '+' && depth < 4 && isNumericKey(context, inner.left, depth + 1) && isNumericKey(context, inner.right, depth + 1);
+    case 'CallExpression': {
+      if (inner.arguments.length === 0 && !(inner.callee.type === 'MemberExpression')) return false;
+      for (const fn of context.callTarget(inner).callee) if (!NUMERIC_CALLS.has(fn)) return false;
+      return true;
+    }
+    case 'Identifier': {
+      if (depth > 3) return false;
+      const binding = context.resolve(inner as never);
+      if (!binding || binding.init === null || binding.path.length > 0 || !isNumericKey(context, binding.init, depth + 1)) return false;
+      if (binding.assignments.length === 0) return true;
+      // Writes: steps (`i++`, `i += 2`) and plain assignments of numbers only.
+      const refs = binding.references;
+      if (refs.length > 32) return false;
+      for (const ref of refs) {
+        const parent = context.parentOf(ref) as AnyNode | null;
+        if (parent === null) return false;
+        if (parent.type === 'AssignmentExpression' && parent.left === ref) {
+          if (parent.operator === '=' ? !isNumericKey(context, parent.right, depth + 1) : !NUMERIC_COMPOUND.has(parent.operator)) return false;
+        } else if (parent.type !== 'UpdateExpression' && context.parentKeyOf(ref) !== null && isPatternTarget(context, ref)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** True when `id` is written by a destructuring pattern or a for-in/of head. */
+function isPatternTarget(context: RuleContext<string>, id: Node): boolean {
+  let child: Node = id;
+  for (let parent = context.parentOf(child) as AnyNode | null; parent !== null; child = parent, parent = context.parentOf(parent) as AnyNode | null) {
+    switch (parent.type) {
+      case 'ArrayPattern':
+      case 'ObjectPattern':
+      case 'RestElement':
+      case 'AssignmentPattern':
+        continue;
+      case 'ObjectProperty':
+        if (parent.value === child) continue;
+        return false;
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        return parent.left === child;
+      case 'AssignmentExpression':
+        return parent.left === child;
+      default:
+        return false;
+    }
+  }
+  return false;
 }

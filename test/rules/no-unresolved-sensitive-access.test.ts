@@ -6,6 +6,10 @@ ruleTester(rule, {
     // Ordinary objects and arrays, whatever the key.
     'obj[key]; arr[i]; map[k][j] = 1; const o = {}; o[name] = value;',
     'function get(o, k) { return o[k]; } for (const k in config) use(config[k]);',
+    // Two computed steps where one key is a number (counters, arithmetic, Number()), or a write or test.
+    'for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum += grid[i][j];',
+    'function cell(grid, r, c) { return grid[r + 1][c - 1] + grid[Number(r)][c | 0] + grid[r][0]; }',
+    'function has(table, a, b) { return table[a][b] === undefined; }',
     // Keys that fold are other rules' business (they name what is reached).
     "globalThis['ev' + 'al']; window[cond ? 'a' : 'b']; const k = 'x'; self[k];",
     // Granted built-in modules (the default grant includes path and util).
@@ -20,6 +24,10 @@ ruleTester(rule, {
     'function f(globalThis, process) { return globalThis[k] + process[k]; }',
   ],
   invalid: [
+    // Two unresolved keys in a row: `x[k][k]` is `x.constructor.constructor`, Function, for any x.
+    { code: "function pick(k) { return ''[k][k]; }\npick(key)('return process')();", errors: [{ messageId: 'chained', line: 1, column: 27 }] },
+    { code: 'function g(o, a, b) { const c = o[a]; return c?.[b]; }', errors: [{ messageId: 'chained', column: 46 }] },
+    { code: 'function g(o, k) { return Reflect.get(Reflect.get(o, k), k); }', errors: [{ messageId: 'chained', column: 27 }] },
     { code: 'globalThis[k];', errors: [{ messageId: 'computed', column: 1, message: 'the global object' }] },
     { code: 'window[name]();', errors: [{ messageId: 'computed', column: 1 }] },
     { code: 'self[atob(input)];', errors: [{ messageId: 'computed', column: 1 }] },
