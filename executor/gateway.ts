@@ -34,11 +34,14 @@ export class GatewaySession {
   readonly records = new Map<string, ModuleRecord>();
   /** Modules loaded during the current call (limits.maxModules). */
   loadedThisCall = 0;
+  /** Requests of the current call the gateway refused or could not serve (see MIN_FAILED_REQUESTS). */
+  failedThisCall = 0;
   /** Findings of modules loaded during the current call. */
   findings: Finding[] = [];
 
   beginCall(): void {
     this.loadedThisCall = 0;
+    this.failedThisCall = 0;
     this.findings = [];
   }
 }
@@ -60,6 +63,13 @@ class GatewayRefusal extends Error {
 }
 
 const SUBSTITUTE_PREFIX = 'airlock:substitute/';
+/**
+ * Failed requests (not found, denied, hook errors) one call may send the hooks: at least this many,
+ * or limits.maxModules if larger. A miss costs the host a resolution (a bare name walks every
+ * node_modules folder up to the root, ~1 ms) while the guest's clock is paused, and misses load
+ * nothing, so maxModules alone did not bound them: 10 000 of them stretched a 1 s run to 10 s.
+ */
+const MIN_FAILED_REQUESTS = 64;
 const ANALYSIS_CACHE_LIMIT = 512;
 
 /** Gate 1 verdicts on module texts, by what of the policy analysis reads, trust and content. */
@@ -187,9 +197,16 @@ export class ImportGateway {
 
   /** Answers one `require(specifier)` made by code at `referrer` (null: the entry). Never throws. */
   async require(session: GatewaySession, specifier: string, referrer: string | null): Promise<RequireReply> {
+    const maxFailed = Math.max(MIN_FAILED_REQUESTS, this.policy.limits.maxModules);
+    if (session.failedThisCall >= maxFailed) {
+      const message = `Cannot load '${specifier}': more than ${maxFailed} failed requires in one call (limits.maxModules)`;
+      this.#log({ kind: 'denied', specifier, referrer, detail: message });
+      return { ok: false, code: ERROR_CODES.MODULE_LIMIT, name: 'Error', message };
+    }
     try {
       return await this.#require(session, specifier, referrer);
     } catch (error) {
+      session.failedThisCall++;
       if (error instanceof GatewayRefusal) {
         this.#log({ kind: error.code === ERROR_CODES.MODULE_NOT_FOUND || error.code === ERROR_CODES.HOOK_ERROR ? 'error' : 'denied', specifier, referrer, detail: error.message });
         return { ok: false, code: error.code, name: error.errorName, message: error.message };

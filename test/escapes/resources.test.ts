@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Runner } from '../../executor/executor.js';
+import { FsHooks } from '../../executor/hooks/index.js';
 import { assertNoCanary, escapeSuite } from './escape-harness.js';
 
 escapeSuite('array buffer meter and species constructors', [
@@ -67,5 +68,29 @@ describe('Intl objects count against the memory limit (their ICU state is outsid
 [f.format(0), new N('en').format(1234.5), [...new Intl.Segmenter('en', { granularity: 'word' }).segment('a b')].length, (1234.5).toLocaleString('de'), f.constructor === Intl.DateTimeFormat, f instanceof Intl.DateTimeFormat]`);
     assert.equal(result.status, 'ok', JSON.stringify(result.error));
     assert.deepEqual(result.value, ['1/1/1970', '1,234.5', 3, '1.234,5', true, true]);
+  });
+});
+
+describe('requires that fail cannot stretch a run past its time limit', () => {
+  // The watchdog pauses while the host serves a require (host time is not the guest's), and a miss
+  // loads nothing, so maxModules did not count it: 10 000 bare names, each walking every node_modules
+  // folder up to the root, kept a 500 ms run going for about 9 s. Misses are bounded per call now.
+  const runner = new Runner({ isolation: 'worker', size: 1, warmRealms: 1, hooks: new FsHooks(process.cwd()), policy: { profile: 'strict', analysis: 'off' }, limits: { timeoutMs: 500 } });
+  after(() => runner.close());
+
+  it('a loop of requires of missing packages ends within the limit plus a grace', async () => {
+    const started = performance.now();
+    const result = await runner.run(`let last = ''; for (let i = 0; i < 10000; i++) { try { require('airlock-missing-' + i); } catch (e) { last = e.code; } } last`);
+    const elapsed = performance.now() - started;
+    assertNoCanary(result);
+    assert.ok(elapsed < 2500, `took ${Math.round(elapsed)} ms`);
+    if (result.status === 'ok') assert.equal(result.value, 'AIRLOCK_MODULE_LIMIT');
+    else assert.equal(result.status, 'timeout');
+  });
+
+  it('a few misses are still reported as missing modules', async () => {
+    const result = await runner.run(`const codes = []; for (const s of ['airlock-missing', './nope.js', 'fs']) { try { require(s); } catch (e) { codes.push(e.code); } } codes`);
+    assert.equal(result.status, 'ok', JSON.stringify(result.error));
+    assert.deepEqual(result.value, ['AIRLOCK_MODULE_NOT_FOUND', 'AIRLOCK_MODULE_NOT_FOUND', 'AIRLOCK_IMPORT_DENIED']);
   });
 });
