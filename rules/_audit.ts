@@ -2903,8 +2903,51 @@ function decideFlow(sink: NetworkSink, byRole: Map<PartRole, Taint>, destination
     const labels = new Set<string>();
     for (const role of DATA_ROLES) for (const origin of byRole.get(role)?.origins ?? []) if ((origin.mask & SOURCE.envSecret) !== 0) labels.add(origin.label);
     if (labels.size >= 2) return { mask: SOURCE.envSecret, reason: 'several secrets together' };
+    const foreign = foreignVendorSecret(labels, destination);
+    if (foreign !== null) return { mask: SOURCE.envSecret, reason: foreign };
   }
   return { mask: 0, reason: '' };
+}
+
+/**
+ * Secrets that belong to one service, by variable name, and the domains that service answers on.
+ * A GitHub token sent to api.github.com authenticates; sent as data to any other host it is stolen.
+ */
+const VENDOR_SECRETS: readonly { name: RegExp; vendor: string; domains: readonly string[] }[] = [
+  { name: /(?:^|_)(?:GITHUB|GH)(?:_|$)/, vendor: 'GitHub', domains: ['github.com', 'githubusercontent.com', 'ghe.com', 'githubapp.com'] },
+  { name: /(?:^|_)(?:NPM|NODE_AUTH)(?:_|$)/, vendor: 'npm', domains: ['npmjs.org', 'npmjs.com', 'yarnpkg.com', 'npm.pkg.github.com'] },
+  { name: /(?:^|_)AWS(?:_|$)/, vendor: 'AWS', domains: ['amazonaws.com', 'amazon.com', 'aws'] },
+  { name: /(?:^|_)(?:GITLAB|CI_JOB_TOKEN)(?:_|$)/, vendor: 'GitLab', domains: ['gitlab.com'] },
+  { name: /(?:^|_)SLACK(?:_|$)/, vendor: 'Slack', domains: ['slack.com'] },
+  { name: /(?:^|_)OPENAI(?:_|$)/, vendor: 'OpenAI', domains: ['openai.com', 'azure.com'] },
+  { name: /(?:^|_)ANTHROPIC(?:_|$)/, vendor: 'Anthropic', domains: ['anthropic.com'] },
+  { name: /(?:^|_)STRIPE(?:_|$)/, vendor: 'Stripe', domains: ['stripe.com'] },
+  { name: /(?:^|_)(?:AZURE|ARM)(?:_|$)/, vendor: 'Azure', domains: ['azure.com', 'microsoft.com', 'windows.net', 'microsoftonline.com', 'azure.net'] },
+  { name: /(?:^|_)(?:GOOGLE|GCP|GCLOUD|FIREBASE)(?:_|$)/, vendor: 'Google', domains: ['googleapis.com', 'google.com', 'firebaseio.com'] },
+  { name: /(?:^|_)DOCKER(?:HUB)?(?:_|$)/, vendor: 'Docker', domains: ['docker.io', 'docker.com'] },
+  { name: /(?:^|_)(?:CLOUDFLARE|CF_API)(?:_|$)/, vendor: 'Cloudflare', domains: ['cloudflare.com'] },
+  { name: /(?:^|_)(?:HEROKU)(?:_|$)/, vendor: 'Heroku', domains: ['heroku.com'] },
+];
+const URL_HOST = /^(?:[a-z][a-z0-9+.-]*:)?\/\/(?:[^@/?#\x00]*@)?([a-z0-9.-]+)(?=[:/?#]|$)/i;
+
+/** A reason when a service's secret is sent as data to a host that is not that service's, or null. */
+function foreignVendorSecret(labels: ReadonlySet<string>, destination: Destination): string | null {
+  if (destination.klass !== 'constant' || destination.targets.length === 0) return null;
+  const hosts: string[] = [];
+  for (const target of destination.targets) {
+    const host = URL_HOST.exec(target.trim())?.[1]?.toLowerCase();
+    if (host === undefined) return null;
+    hosts.push(host);
+  }
+  for (const label of labels) {
+    for (const name of label.replace(/^process\.env\./, '').split('|')) {
+      const vendor = VENDOR_SECRETS.find((v) => v.name.test(name.toUpperCase()));
+      if (vendor === undefined) continue;
+      const own = (host: string): boolean => vendor.domains.some((d) => host === d || host.endsWith(`.${d}`) || (!d.includes('.') && host.includes(`.${d}.`)));
+      if (hosts.every((host) => !own(host))) return `with a secret for ${vendor.vendor}, to a host that is not ${vendor.vendor}'s`;
+    }
+  }
+  return null;
 }
 
 /** The origin labels of a flow's reported kinds, for messages (`process.env, os.hostname()`). */

