@@ -11,7 +11,7 @@
 import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
-import { abbreviate, describePath, isInertUse, isWriteTarget, keyStrings, reflectCall, unwrap, pathRoot, NODE_BUILTIN_MODULES } from './_sandbox.js';
+import { abbreviate, describePath, isInertUse, isWriteTarget, keyStrings, matchMemberKey, reflectCall, unwrap, pathRoot, NODE_BUILTIN_MODULES } from './_sandbox.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -157,8 +157,13 @@ function isUnresolvedRead(context: RuleContext<string>, node: Node, depth: numbe
   if (inner.type === 'Identifier') {
     if (depth > 3) return false;
     const binding = context.resolve(inner as never);
-    if (!binding || binding.init === null || binding.path.length > 0 || binding.assignments.length > 0) return false;
-    return isUnresolvedRead(context, binding.init, depth + 1);
+    if (!binding || binding.path.length > 0) return false;
+    // `names.reduce((o, k) => o[k], x)`: the accumulator is the previous step's read.
+    if (binding.kind === 'param' && isReduceAccumulator(context, binding.declaration, binding.id)) return true;
+    // `let o = x; for (const k of keys) o = o[k];`: any value it is given.
+    if (binding.init !== null && isUnresolvedRead(context, binding.init, depth + 1)) return true;
+    for (const value of binding.assignments) if (value !== null && isUnresolvedRead(context, value, depth + 1)) return true;
+    return false;
   }
   if (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') {
     if (!inner.computed) return false;
@@ -171,6 +176,18 @@ function isUnresolvedRead(context: RuleContext<string>, node: Node, depth: numbe
     return reflect !== null && reflect.op === 'get' && reflect.key !== undefined && keyStrings(context, reflect.key) === null && !isNumericKey(context, reflect.key, 0);
   }
   return false;
+}
+
+const REDUCERS: ReadonlySet<string> = new Set(['reduce', 'reduceRight']);
+
+/** True when `id` is the first parameter of a callback passed to `.reduce()` / `.reduceRight()`. */
+function isReduceAccumulator(context: RuleContext<string>, fn: Node, id: Node | null): boolean {
+  const params = (fn as AnyNode).params as Node[] | undefined;
+  if (params === undefined || params[0] !== id) return false;
+  const call = context.parentOf(fn) as AnyNode | null;
+  if (call === null || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.arguments[0] !== fn) return false;
+  const callee = unwrap(call.callee) as AnyNode;
+  return (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && matchMemberKey(context, callee, REDUCERS) !== null;
 }
 
 const NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['-', '*', '/', '%', '**', '|', '&', '^', '<<', '>>', '>>>']);

@@ -10,6 +10,7 @@ ruleTester(rule, {
     'for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum += grid[i][j];',
     'function cell(grid, r, c) { return grid[r + 1][c - 1] + grid[Number(r)][c | 0] + grid[r][0]; }',
     'function has(table, a, b) { return table[a][b] === undefined; }',
+    'const byId = items.reduce((acc, item) => { acc[item.id] = item; return acc; }, {});',
     // Keys that fold are other rules' business (they name what is reached).
     "globalThis['ev' + 'al']; window[cond ? 'a' : 'b']; const k = 'x'; self[k];",
     // Granted built-in modules (the default grant includes path and util).
@@ -28,6 +29,9 @@ ruleTester(rule, {
     { code: "function pick(k) { return ''[k][k]; }\npick(key)('return process')();", errors: [{ messageId: 'chained', line: 1, column: 27 }] },
     { code: 'function g(o, a, b) { const c = o[a]; return c?.[b]; }', errors: [{ messageId: 'chained', column: 46 }] },
     { code: 'function g(o, k) { return Reflect.get(Reflect.get(o, k), k); }', errors: [{ messageId: 'chained', column: 27 }] },
+    // The same walk as a loop or a reduce over a key list.
+    { code: "const F = 'constructor.constructor'.split('.').reduce((o, k) => o[k], '');", errors: [{ messageId: 'chained', column: 65 }] },
+    { code: 'function walk(v, keys) {\n  for (const k of keys) v = v[k];\n  return v;\n}', errors: [{ messageId: 'chained', line: 2, column: 29 }] },
     { code: 'globalThis[k];', errors: [{ messageId: 'computed', column: 1, message: 'the global object' }] },
     { code: 'window[name]();', errors: [{ messageId: 'computed', column: 1 }] },
     { code: 'self[atob(input)];', errors: [{ messageId: 'computed', column: 1 }] },
