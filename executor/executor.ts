@@ -13,7 +13,7 @@ import type { GatewayLogger } from './gateway.js';
 import { checkHooks } from './hooks/index.js';
 import type { RealmRunConfig } from './prelude.js';
 import type { RunEntry } from './protocol.js';
-import { Sandbox } from './sandbox.js';
+import { Sandbox, hostAllowanceMs } from './sandbox.js';
 import type { Isolation, RunHandlers, SandboxOutcome } from './sandbox.js';
 import { transformScript, wrapModuleCode } from './transform.js';
 import { ERROR_CODES } from './types.js';
@@ -280,6 +280,14 @@ function finishCall(outcome: SandboxOutcome, policy: Policy, started: number, fi
   const limits = policy.limits;
   switch (outcome.kind) {
     case 'timeout':
+      if (outcome.hooks === true) {
+        return result(
+          { status: 'timeout', error: airlockError(ERROR_CODES.TIMEOUT, 'Timeout', `the import hooks took more than ${hostAllowanceMs(limits.timeoutMs)} ms in all serving the run's requires (10 times limits.timeoutMs, at least 5000 ms) and it was stopped`) },
+          started,
+          findings,
+          out,
+        );
+      }
       return result({ status: 'timeout', error: airlockError(ERROR_CODES.TIMEOUT, 'Timeout', `the run passed its time limit of ${limits.timeoutMs} ms and was stopped`) }, started, findings, out);
     case 'memory-limit':
       return result({ status: 'memory-limit', error: airlockError(ERROR_CODES.MEMORY_LIMIT, 'MemoryLimit', `the run passed its memory limit of ${limits.memoryMb} MiB and was stopped`) }, started, findings, out);

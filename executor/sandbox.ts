@@ -44,7 +44,8 @@ export type SandboxOutcome =
       notice?: NoticeKind;
       noticeExitCode?: number;
     }
-  | { kind: 'timeout' }
+  /** Past the time limit, or (`hooks`) the hooks took more than the host's allowance serving requires. */
+  | { kind: 'timeout'; hooks?: true }
   | { kind: 'memory-limit' }
   /** Ended by the host after a notice (limit or exit()) and a short grace. */
   | { kind: 'noticed'; notice: NoticeKind; exitCode?: number }
@@ -57,6 +58,16 @@ export type SandboxOutcome =
 const NOTICE_GRACE_MS = 50;
 /** After a result, how long the worker may take to report ready (leftover guest work) before it is replaced. */
 const READY_TIMEOUT_MS = 3000;
+
+/**
+ * Host time one run's requires may take in all (resolving, loading, gate 1, transforms): the guest's
+ * clock is paused meanwhile, so without an allowance of its own a hook that never answers (or a slow
+ * origin served many times) would keep the run, and its worker, forever. It is below the worker's own
+ * wait for an answer (worker.ts), so the host always decides first.
+ */
+export function hostAllowanceMs(timeoutMs: number): number {
+  return Math.max(5000, 10 * timeoutMs);
+}
 
 /** setTimeout's largest delay; beyond it Node fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -192,6 +203,9 @@ interface PendingRun {
   /** Guest time left when the watchdog was last (re)started, and when that was. */
   remainingMs: number;
   watchStarted: number;
+  /** Host time left for serving this run's requires, and the timer that ends the run when it is spent. */
+  hostLeftMs: number;
+  hostTimer: NodeJS.Timeout | null;
   grace: NodeJS.Timeout | null;
   notice: NoticeKind | null;
   noticeExitCode?: number;
@@ -403,6 +417,12 @@ export class Sandbox {
 
   #startWatchdog(run: PendingRun): void {
     if (run.watchdog !== null) clearTimeout(run.watchdog);
+    if (run.hostTimer !== null) {
+      // Back from serving a require: what the host spent comes off its allowance.
+      clearTimeout(run.hostTimer);
+      run.hostTimer = null;
+      run.hostLeftMs -= performance.now() - run.watchStarted;
+    }
     run.watchStarted = performance.now();
     run.watchdog = setTimeout(() => {
       if (this.#run !== run) return;
@@ -415,7 +435,14 @@ export class Sandbox {
     if (run.watchdog === null) return;
     clearTimeout(run.watchdog);
     run.watchdog = null;
-    run.remainingMs -= performance.now() - run.watchStarted;
+    const now = performance.now();
+    run.remainingMs -= now - run.watchStarted;
+    run.watchStarted = now;
+    run.hostTimer = setTimeout(() => {
+      if (this.#run !== run) return;
+      this.#finish(run, { kind: 'timeout', hooks: true });
+      this.#replace();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, run.hostLeftMs)));
   }
 
   #clearReadyTimer(): void {
@@ -430,6 +457,7 @@ export class Sandbox {
     this.#run = null;
     if (run.watchdog !== null) clearTimeout(run.watchdog);
     if (run.grace !== null) clearTimeout(run.grace);
+    if (run.hostTimer !== null) clearTimeout(run.hostTimer);
     run.unlisten?.();
     run.resolve(outcome);
     this.#wakeWaiters();
@@ -459,6 +487,8 @@ export class Sandbox {
         watchdog: null,
         remainingMs: request.timeoutMs,
         watchStarted: 0,
+        hostLeftMs: hostAllowanceMs(request.timeoutMs),
+        hostTimer: null,
         unlisten: null,
       };
       this.#run = run;

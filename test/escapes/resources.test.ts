@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Runner } from '../../executor/executor.js';
-import { FsHooks } from '../../executor/hooks/index.js';
+import { FsHooks, MemoryHooks } from '../../executor/hooks/index.js';
 import { assertNoCanary, escapeSuite } from './escape-harness.js';
 
 escapeSuite('array buffer meter and species constructors', [
@@ -92,5 +92,30 @@ describe('requires that fail cannot stretch a run past its time limit', () => {
     const result = await runner.run(`const codes = []; for (const s of ['airlock-missing', './nope.js', 'fs']) { try { require(s); } catch (e) { codes.push(e.code); } } codes`);
     assert.equal(result.status, 'ok', JSON.stringify(result.error));
     assert.deepEqual(result.value, ['AIRLOCK_MODULE_NOT_FOUND', 'AIRLOCK_MODULE_NOT_FOUND', 'AIRLOCK_IMPORT_DENIED']);
+  });
+});
+
+describe('hooks that never answer cannot keep a run forever', () => {
+  // The guest's clock is paused while the host serves a require; it was restarted only by the answer,
+  // so a hook that never settled held the run (and its worker) forever, and one that took longer than
+  // the worker's own wait let the guest run on with no watchdog at all.
+  class Hanging extends MemoryHooks {
+    override resolve(specifier: string, referrer: string | null): Promise<string | null> {
+      return specifier === './hang.js' ? new Promise(() => {}) : super.resolve(specifier, referrer);
+    }
+  }
+  const runner = new Runner({ isolation: 'worker', size: 1, warmRealms: 1, hooks: new Hanging({ 'a.js': 'module.exports = 1;' }), policy: { profile: 'strict', analysis: 'off' }, limits: { timeoutMs: 100 } });
+  after(() => runner.close());
+
+  it('the run ends with timeout at the host allowance, and the next run works', { timeout: 20000 }, async () => {
+    const started = performance.now();
+    const result = await runner.run(`require('./a.js'); require('./hang.js'); for (;;) {}`);
+    const elapsed = performance.now() - started;
+    assertNoCanary(result);
+    assert.equal(result.status, 'timeout', JSON.stringify(result.error));
+    assert.match(result.error!.message, /import hooks took more than 5000 ms/);
+    assert.ok(elapsed < 9000, `took ${Math.round(elapsed)} ms`);
+    const next = await runner.run('6 * 7');
+    assert.equal(next.value, 42);
   });
 });
