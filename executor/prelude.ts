@@ -1335,11 +1335,189 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
       meterMethod(segmentsProto, SYMBOL_ITERATOR as unknown as string, () => 4096);
     }
   }
+  // WebAssembly memories are array buffers too (when the policy grants WebAssembly). A memory grows
+  // from inside wasm code, where no wrapper sees it, so each is charged its maximum size: a module's
+  // own memories (read from its memory section) for every instance made of it, and a memory made with
+  // WebAssembly.Memory when it is built (one without a maximum gets a quarter of the budget as its own).
+  // Bytes are copied before they are read, so nothing can change them between the meter and V8.
+  // (Done when the policy grants WebAssembly, see grantGlobal.)
+  let wasmMetered = false;
+  function meterWebAssembly(W: any): void {
+    const PAGE = 65536;
+    const MAX_PAGES = 65536;
+    const UNKNOWN = MAX_PAGES * PAGE;
+    const ModuleC = ownData(W, 'Module');
+    const InstanceC = ownData(W, 'Instance');
+    const MemoryC = ownData(W, 'Memory');
+    const compileF = ownData(W, 'compile');
+    const instantiateF = ownData(W, 'instantiate');
+    if (typeof ModuleC !== 'function' || typeof InstanceC !== 'function' || typeof MemoryC !== 'function') return;
+    /** Bytes the instances of a module may allocate, by module. */
+    const charges = new WeakMapC();
+    /** A private copy of a BufferSource's bytes, or the argument itself when it is not one (V8 refuses it). */
+    const copyBytes = (source: unknown): unknown => {
+      let view: any;
+      if (isTypedArray(source)) view = construct(Uint8ArrayC, [tryGet(typedArrayBufferGet, source), tryGet(typedArrayOffsetGet, source), tryGet(typedArrayByteLengthGet, source)]);
+      else if (isDataView(source)) view = construct(Uint8ArrayC, [tryGet(dataViewBufferGet, source), tryGet(dataViewOffsetGet, source), tryGet(dataViewLengthGet, source)]);
+      else if (isArrayBuffer(source) || isSharedArrayBuffer(source)) view = construct(Uint8ArrayC, [source]);
+      else return source;
+      const copy = construct(Uint8ArrayC, [tryGet(typedArrayLengthGet, view)]);
+      typedArraySet(copy, view);
+      return copy;
+    };
+    /** The most memory a module's own memories can reach, from its memory section (UNKNOWN when unreadable). */
+    const memoryBytes = (bytes: unknown): number => {
+      if (!isTypedArray(bytes)) return UNKNOWN;
+      const b = bytes as any;
+      const n = tryGet(typedArrayLengthGet, b);
+      let i = 8;
+      const leb = (): number => {
+        let result = 0;
+        for (let shift = 0; shift < 35; shift += 7) {
+          if (i >= n) throw new RangeErrorC('truncated');
+          const byte = b[i++];
+          result += (byte & 0x7f) * 2 ** shift;
+          if ((byte & 0x80) === 0) return result;
+        }
+        throw new RangeErrorC('too long');
+      };
+      let total = 0;
+      try {
+        while (i < n) {
+          const id = b[i++];
+          const size = leb();
+          const end = i + size;
+          if (id === 5) {
+            const count = leb();
+            for (let k = 0; k < count; k++) {
+              const flags = leb();
+              if ((flags & ~3) !== 0) return UNKNOWN;
+              const min = leb();
+              const max = (flags & 1) !== 0 ? leb() : MAX_PAGES;
+              total += mathMin(mathMax(min, max), MAX_PAGES) * PAGE;
+            }
+          }
+          i = end;
+        }
+      } catch {
+        return UNKNOWN;
+      }
+      return total;
+    };
+    const chargeOf = (module: unknown): number => {
+      const c = isObjectLike(module) ? weakMapGet(charges, module) : undefined;
+      return typeof c === 'number' ? c : UNKNOWN;
+    };
+    const remember = (module: unknown, bytes: number): unknown => {
+      if (isObjectLike(module)) weakMapSet(charges, module, bytes);
+      return module;
+    };
+    const charge = (made: unknown, bytes: number): unknown => {
+      if (isObjectLike(made) && !weakSetHas(chargedObjects, made)) registerBytes(made, bytes);
+      return made;
+    };
+    /**
+     * Async compilation settles from a V8 task, not a timer: while one is pending the run is held open
+     * (by an internal timer), and when it settles a zero-delay timer makes the host poll the run again.
+     */
+    const holdRun = (): (() => void) => {
+      let handle: unknown;
+      try {
+        handle = addTimer(() => {}, 2147483647, list(), false, false);
+      } catch {
+        return () => {};
+      }
+      return () => {
+        const id = handleId(handle);
+        if (id === undefined || !mapHas(timers, id) || !state.active) return;
+        removeTimer(id);
+        try {
+          addTimer(() => {}, 0, list(), false, true);
+        } catch {}
+      };
+    };
+    const settled = (promise: unknown, onFulfilled: Function): unknown => {
+      const release = holdRun();
+      return promiseThen(
+        promise,
+        (v: unknown) => {
+          release();
+          return onFulfilled(v);
+        },
+        (e: unknown) => {
+          release();
+          throw e;
+        },
+      );
+    };
+    const moduleHandler = record();
+    moduleHandler.construct = (_t: unknown, args: any, newTarget: any) => {
+      const bytes = copyBytes(args[0]);
+      const size = memoryBytes(bytes);
+      return remember(construct(ModuleC, [bytes], newTarget === WrappedModule ? ModuleC : newTarget), size);
+    };
+    const WrappedModule = new ProxyC(ModuleC, moduleHandler);
+    const instanceHandler = record();
+    instanceHandler.construct = (_t: unknown, args: any, newTarget: any) => {
+      const bytes = chargeOf(args[0]);
+      preCharge(bytes);
+      return charge(construct(InstanceC, [args[0], args[1]], newTarget === WrappedInstance ? InstanceC : newTarget), bytes);
+    };
+    const WrappedInstance = new ProxyC(InstanceC, instanceHandler);
+    const memoryHandler = record();
+    memoryHandler.construct = (_t: unknown, args: any, newTarget: any) => {
+      const given = args[0];
+      const desc = record();
+      if (isObjectLike(given)) {
+        desc.initial = (given as any).initial;
+        desc.maximum = (given as any).maximum;
+        desc.shared = (given as any).shared;
+      }
+      const initial = toIndex(desc.initial);
+      let maximum = desc.maximum === undefined ? -1 : toIndex(desc.maximum);
+      // Without a maximum it may grow to a quarter of the budget (what is left of it at most).
+      if (maximum < 0) maximum = mathMax(initial, mathMin(MAX_PAGES, mathFloor(mathMin(state.externalBudget / 4, state.externalBudget - state.externalUsed) / PAGE)));
+      desc.initial = initial;
+      desc.maximum = maximum;
+      const bytes = mathMin(mathMax(initial, maximum), MAX_PAGES) * PAGE;
+      preCharge(bytes);
+      return charge(construct(MemoryC, [desc], newTarget === WrappedMemory ? MemoryC : newTarget), bytes);
+    };
+    const WrappedMemory = new ProxyC(MemoryC, memoryHandler);
+    defineProperty(ModuleC.prototype, 'constructor', { value: WrappedModule, writable: true, enumerable: false, configurable: true });
+    defineProperty(InstanceC.prototype, 'constructor', { value: WrappedInstance, writable: true, enumerable: false, configurable: true });
+    defineProperty(MemoryC.prototype, 'constructor', { value: WrappedMemory, writable: true, enumerable: false, configurable: true });
+    defineProperty(W, 'Module', { value: WrappedModule, writable: true, enumerable: false, configurable: true });
+    defineProperty(W, 'Instance', { value: WrappedInstance, writable: true, enumerable: false, configurable: true });
+    defineProperty(W, 'Memory', { value: WrappedMemory, writable: true, enumerable: false, configurable: true });
+    if (typeof compileF === 'function') {
+      const compile = function compile(source: unknown) {
+        const bytes = copyBytes(source);
+        const size = memoryBytes(bytes);
+        return settled(apply(compileF, W, [bytes]), (module: unknown) => remember(module, size));
+      };
+      defineProperty(W, 'compile', { value: compile, writable: true, enumerable: false, configurable: true });
+    }
+    if (typeof instantiateF === 'function') {
+      const instantiate = function instantiate(source: unknown, imports?: unknown) {
+        if (isObjectLike(source) && weakMapHas(charges, source)) {
+          const bytes = chargeOf(source);
+          preCharge(bytes);
+          return settled(apply(instantiateF, W, [source, imports]), (instance: unknown) => charge(instance, bytes));
+        }
+        const copy = copyBytes(source);
+        const bytes = memoryBytes(copy);
+        preCharge(bytes);
+        return settled(apply(instantiateF, W, [copy, imports]), (pair: unknown) => {
+          remember(ownData(pair, 'module'), bytes);
+          charge(ownData(pair, 'instance'), bytes);
+          return pair;
+        });
+      };
+      defineProperty(W, 'instantiate', { value: instantiate, writable: true, enumerable: false, configurable: true });
+    }
+  }
   void arrayBufferSlice;
-  void typedArrayBufferGet;
-  void typedArrayOffsetGet;
-  void dataViewBufferGet;
-  void dataViewOffsetGet;
 
   // ---- modules ------------------------------------------------------------------------------------------
   const modules = new MapC(); // location -> record { fn, filename, format, isAsync, module, state }
@@ -1459,7 +1637,13 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
   };
   const grantGlobal = (name: string): void => {
     let value: unknown;
-    if (name === 'WebAssembly') value = WebAssemblyO;
+    if (name === 'WebAssembly') {
+      if (!wasmMetered && isObjectLike(WebAssemblyO)) {
+        wasmMetered = true;
+        meterWebAssembly(WebAssemblyO);
+      }
+      value = WebAssemblyO;
+    }
     else if (name === 'FinalizationRegistry') value = FinalizationRegistryC;
     else if (name === 'global') value = G;
     else if (name === 'process') value = processShim();

@@ -119,3 +119,35 @@ describe('hooks that never answer cannot keep a run forever', () => {
     assert.equal(next.value, 42);
   });
 });
+
+describe('granted WebAssembly: memories count against the memory limit', () => {
+  // A wasm memory is an array buffer the meter did not see, and it grows from inside wasm code where
+  // no wrapper can: each is charged its maximum (a module's own memories when an instance is made).
+  const MOD = `function mod(flags, min, max) { const leb = (v) => { const out = []; do { let b = v & 0x7f; v = Math.floor(v / 128); if (v) b |= 0x80; out.push(b); } while (v); return out; };
+  const mem = [1, flags, ...leb(min), ...(flags & 1 ? leb(max) : [])]; const exp = [1, 1, 109, 2, 0];
+  return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, mem.length, ...mem, 7, exp.length, ...exp]); }\n`;
+  const runner = new Runner({ isolation: 'worker', size: 1, warmRealms: 1, policy: { profile: 'strict', analysis: 'off', globals: ['WebAssembly'], limits: { memoryMb: 16 } }, limits: { timeoutMs: 3000 } });
+  after(() => runner.close());
+
+  for (const [name, code] of [
+    ['a memory grown past the budget from JS', `const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); for (let i = 0; i < 20; i++) m.grow(64); new Uint8Array(m.buffer).fill(1); m.buffer.byteLength`],
+    ['instances of a module with its own memory', `${MOD}const keep = []; const m = new WebAssembly.Module(mod(1, 64, 64)); for (let i = 0; i < 20; i++) keep.push(new WebAssembly.Instance(m)); keep.length`],
+    ['a module memory without a maximum', `${MOD}new WebAssembly.Instance(new WebAssembly.Module(mod(0, 1))).exports.m.buffer.byteLength`],
+    ['instantiate() from bytes', `${MOD}const keep = []; (async () => { for (let i = 0; i < 20; i++) keep.push(await WebAssembly.instantiate(mod(1, 64, 64))); return keep.length; })()`],
+  ] as const) {
+    it(`${name} ends with memory-limit`, async () => {
+      const result = await runner.run(code);
+      assertNoCanary(result);
+      assert.equal(result.status, 'memory-limit', JSON.stringify(result.value ?? result.error));
+    });
+  }
+
+  it('modules within the budget work, synchronously and asynchronously', async () => {
+    const result = await runner.run(`${MOD}const i = new WebAssembly.Instance(new WebAssembly.Module(mod(1, 1, 2)));
+const j = await WebAssembly.instantiate(mod(1, 2, 2)); const k = await WebAssembly.instantiate(await WebAssembly.compile(mod(1, 1, 1)));
+const free = new WebAssembly.Memory({ initial: 1 });
+export default [i.exports.m.buffer.byteLength, j.instance.exports.m.buffer.byteLength, j.module instanceof WebAssembly.Module, k.exports.m.buffer.byteLength, free.grow(1), new WebAssembly.Memory({ initial: 1, maximum: 4 }).grow(3)];`);
+    assert.equal(result.status, 'ok', JSON.stringify(result.error));
+    assert.deepEqual(result.value, [65536, 131072, true, 65536, 1, 1]);
+  });
+});
