@@ -1405,7 +1405,46 @@ export class Evaluator {
     const staticValues = this.values(callee);
     const result = this.foldStaticCall(staticValues, args, state);
     if (result !== null) return result;
+    // A helper of this file that returns one expression of its parameters: `const d = (i) => atob(t[i]); d(0)`.
+    if (callee.type === 'Identifier' && call.type !== 'NewExpression') {
+      const fn = this.inlinableFunction(callee);
+      if (fn !== null) return [this.foldInlineCall(fn, args, state)];
+    }
     throw FAIL;
+  }
+
+  /** A non-async, non-generator function bound to `id` whose body is one `return`, with plain, never reassigned parameters. */
+  private inlinableFunction(id: Identifier): (Node & { params: Node[]; body: Node }) | null {
+    const binding = referenceOf(id);
+    if (!binding || binding.assignments.length > 0) return null;
+    let fn: Node | null = null;
+    if (binding.kind === 'function') fn = binding.declaration;
+    else if (binding.kind === 'const' && binding.init !== null && binding.path.length === 0) fn = unwrap(binding.init);
+    if (fn === null || (fn.type !== 'FunctionDeclaration' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression')) return null;
+    if (fn.async || fn.generator || fn.params.length > 4) return null;
+    for (const param of fn.params) {
+      if (param.type !== 'Identifier') return null;
+      const paramBinding = declarationOf(param);
+      if (!paramBinding || paramBinding.assignments.length > 0) return null;
+    }
+    return fn as Node & { params: Node[]; body: Node };
+  }
+
+  private foldInlineCall(fn: Node & { params: Node[]; body: Node }, args: Node[], state: FoldState): Const {
+    const body = fn.body.type === 'BlockStatement' ? singleReturn(fn.body as Node & { body: Node[] }) : fn.body;
+    if (body === null || this.inProgress.includes(fn) || args.some((arg) => arg.type === 'SpreadElement')) throw FAIL;
+    const values = fn.params.map((_, i) => (args[i] === undefined ? undefined : this.foldSingle(args[i]!, state)));
+    const outerEnv = state.env;
+    const env = new Map(outerEnv ?? []);
+    fn.params.forEach((param, i) => env.set(declarationOf(param)!, values[i]));
+    state.env = env;
+    this.inProgress.push(fn);
+    try {
+      return this.foldSingle(body, state);
+    } finally {
+      this.leave(fn);
+      state.env = outerEnv;
+    }
   }
 
   /** Calls of known pure globals: String.fromCharCode, atob, Buffer.from, parseInt, ... */

@@ -54,6 +54,11 @@ describe('constant folding', () => {
     ["const probe = ('ev' + 'al') as string", ['eval']],
     ["const probe = (101).toString(36)", ['2t']],
     ['const probe = parseInt("ff", 16)', ['255']],
+    // A local helper that returns one expression of its parameters is folded at its call.
+    ["const t = ['ZXZhbA==']; const d = (i) => atob(t[i]); const probe = d(0)", ['eval']],
+    ["function pick(a, b) { return a + b; } const probe = pick('ev', 'al')", ['eval']],
+    ["function loop(x) { return loop(x); } const probe = loop('a')", null],
+    ["async function later(x) { return x; } const probe = later('eval')", null],
     ["let s = 'ev'; s = s + 'al'; const probe = s", null],
     ['const probe = unknownValue', null],
     ["const probe = 'a'.repeat(1e9)", null],
