@@ -889,9 +889,11 @@ export function traceFlow(context: RuleContext, node: Node): Flow {
     if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
       // Methods of data pass it on (`img.raw().toBuffer()`, `res.body.getReader()`), except those
       // that answer a question about it (`indexOf`, `includes`, `test`).
+      // Callbacks first: a decoder in `s.split('').map((c) => String.fromCharCode(c.charCodeAt(0) ^ k))`
+      // must meet the receiver's data through its parameter, before the receiver is marked seen.
+      if (method !== null && CALLBACK_METHODS.has(method)) for (const arg of args) visitReturns(arg, depth + 1, null, false);
       if (method === null || !OPAQUE_METHODS.has(method)) visit(callee.object, depth + 1);
       if (method !== null && PASS_ARGUMENTS.has(method)) visitAll(args, depth + 1);
-      if (method !== null && CALLBACK_METHODS.has(method)) for (const arg of args) visitReturns(arg, depth + 1, null, false);
       if (method === null || (!PASS_RECEIVER.has(method) && !PASS_ARGUMENTS.has(method))) {
         // `Buffer.concat(chunks)`, `Array.from(x)`, `JSON.parse(x)`: known pass-through statics.
         for (const fn of context.values(callee)) {

