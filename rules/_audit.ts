@@ -2913,18 +2913,24 @@ function decideFlow(sink: NetworkSink, byRole: Map<PartRole, Taint>, destination
  * Secrets that belong to one service, by variable name, and the domains that service answers on.
  * A GitHub token sent to api.github.com authenticates; sent as data to any other host it is stolen.
  */
-const VENDOR_SECRETS: readonly { name: RegExp; vendor: string; domains: readonly string[] }[] = [
-  { name: /(?:^|_)(?:GITHUB|GH)(?:_|$)/, vendor: 'GitHub', domains: ['github.com', 'githubusercontent.com', 'ghe.com', 'githubapp.com'] },
-  { name: /(?:^|_)(?:NPM|NODE_AUTH)(?:_|$)/, vendor: 'npm', domains: ['npmjs.org', 'npmjs.com', 'yarnpkg.com', 'npm.pkg.github.com'] },
+const VENDOR_SECRETS: readonly { name: RegExp; vendor: string; domains: readonly string[]; selfHosted?: RegExp }[] = [
+  { name: /(?:^|_)(?:GITHUB|GH)(?:_|$)/, vendor: 'GitHub', domains: ['github.com', 'githubusercontent.com', 'ghe.com', 'githubapp.com'], selfHosted: /github|ghe/ },
+  {
+    name: /(?:^|_)(?:NPM|NODE_AUTH)(?:_|$)/,
+    vendor: 'npm',
+    domains: ['npmjs.org', 'npmjs.com', 'yarnpkg.com', 'npm.pkg.github.com'],
+    // Private registries: Verdaccio, Artifactory, Nexus, GitHub/GitLab/Azure package feeds.
+    selfHosted: /npm|registry|artifactory|jfrog|nexus|verdaccio|pkgs?\b|feeds?\b/,
+  },
   { name: /(?:^|_)AWS(?:_|$)/, vendor: 'AWS', domains: ['amazonaws.com', 'amazon.com', 'aws'] },
-  { name: /(?:^|_)(?:GITLAB|CI_JOB_TOKEN)(?:_|$)/, vendor: 'GitLab', domains: ['gitlab.com'] },
+  { name: /(?:^|_)(?:GITLAB|CI_JOB_TOKEN)(?:_|$)/, vendor: 'GitLab', domains: ['gitlab.com'], selfHosted: /gitlab/ },
   { name: /(?:^|_)SLACK(?:_|$)/, vendor: 'Slack', domains: ['slack.com'] },
   { name: /(?:^|_)OPENAI(?:_|$)/, vendor: 'OpenAI', domains: ['openai.com', 'azure.com'] },
   { name: /(?:^|_)ANTHROPIC(?:_|$)/, vendor: 'Anthropic', domains: ['anthropic.com'] },
   { name: /(?:^|_)STRIPE(?:_|$)/, vendor: 'Stripe', domains: ['stripe.com'] },
   { name: /(?:^|_)(?:AZURE|ARM)(?:_|$)/, vendor: 'Azure', domains: ['azure.com', 'microsoft.com', 'windows.net', 'microsoftonline.com', 'azure.net'] },
   { name: /(?:^|_)(?:GOOGLE|GCP|GCLOUD|FIREBASE)(?:_|$)/, vendor: 'Google', domains: ['googleapis.com', 'google.com', 'firebaseio.com'] },
-  { name: /(?:^|_)DOCKER(?:HUB)?(?:_|$)/, vendor: 'Docker', domains: ['docker.io', 'docker.com'] },
+  { name: /(?:^|_)DOCKER(?:HUB)?(?:_|$)/, vendor: 'Docker', domains: ['docker.io', 'docker.com'], selfHosted: /docker|registry|harbor|quay/ },
   { name: /(?:^|_)(?:CLOUDFLARE|CF_API)(?:_|$)/, vendor: 'Cloudflare', domains: ['cloudflare.com'] },
   { name: /(?:^|_)(?:HEROKU)(?:_|$)/, vendor: 'Heroku', domains: ['heroku.com'] },
 ];
@@ -2943,7 +2949,8 @@ function foreignVendorSecret(labels: ReadonlySet<string>, destination: Destinati
     for (const name of label.replace(/^process\.env\./, '').split('|')) {
       const vendor = VENDOR_SECRETS.find((v) => v.name.test(name.toUpperCase()));
       if (vendor === undefined) continue;
-      const own = (host: string): boolean => vendor.domains.some((d) => host === d || host.endsWith(`.${d}`) || (!d.includes('.') && host.includes(`.${d}.`)));
+      const own = (host: string): boolean =>
+        vendor.domains.some((d) => host === d || host.endsWith(`.${d}`) || (!d.includes('.') && host.includes(`.${d}.`))) || (vendor.selfHosted?.test(host) ?? false);
       if (hosts.every((host) => !own(host))) return `with a secret for ${vendor.vendor}, to a host that is not ${vendor.vendor}'s`;
     }
   }

@@ -13,6 +13,8 @@ ruleTester(rule, {
     // A service's own secret sent to that service, as data or in a query.
     'fetch("https://api.github.com/graphql", { method: "POST", body: JSON.stringify({ token: process.env.GITHUB_TOKEN }) });',
     'fetch(`https://sts.amazonaws.com/?Action=GetCallerIdentity&k=${process.env.AWS_ACCESS_KEY_ID}`);',
+    // A self-hosted instance of the service (a private npm registry).
+    'fetch("https://npm.corp.example/-/user/org.couchdb.user:ci", { method: "PUT", body: JSON.stringify({ name: "ci", password: process.env.NPM_PASSWORD }) });',
     'fetch(`${process.env.API_URL}/users`); fetch(process.env.BASE_URL + "/x", { body: JSON.stringify({ mode: process.env.NODE_ENV }) });',
     'const axios = require("axios");\naxios.get("https://maps.googleapis.com/maps/api/geocode/json?address=x&key=" + process.env.GOOGLE_API_KEY);',
     'fetch("/api/login", { method: "POST", body: JSON.stringify({ user: document.getElementById("user").value, password: document.getElementById("password").value }) });',
