@@ -21,6 +21,10 @@ const SENSITIVE_ROOT_VALUES: ReadonlySet<string> = new Set([
   'GeneratorFunction',
   'AsyncGeneratorFunction',
   'Function.prototype',
+  // Their `constructor` is the async / generator Function constructor.
+  'AsyncFunction.prototype',
+  'GeneratorFunction.prototype',
+  'AsyncGeneratorFunction.prototype',
   'Object.prototype',
   'Reflect',
   'Error',

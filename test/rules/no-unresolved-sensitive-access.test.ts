@@ -29,6 +29,9 @@ ruleTester(rule, {
     { code: "function pick(k) { return ''[k][k]; }\npick(key)('return process')();", errors: [{ messageId: 'chained', line: 1, column: 27 }] },
     { code: 'function g(o, a, b) { const c = o[a]; return c?.[b]; }', errors: [{ messageId: 'chained', column: 46 }] },
     { code: 'function g(o, k) { return Reflect.get(Reflect.get(o, k), k); }', errors: [{ messageId: 'chained', column: 27 }] },
+    // The prototypes of async and generator functions: their `constructor` compiles code too.
+    { code: 'function run(k) {\n  const P = Object.getPrototypeOf(async function () {});\n  return P[k]("return 1");\n}', errors: [{ messageId: 'computed', line: 3, column: 10 }] },
+    { code: 'const g = (k) => Reflect.get(Object.getPrototypeOf(function* () {}), k);', errors: [{ messageId: 'computed', column: 18 }] },
     // The same walk as a loop or a reduce over a key list.
     { code: "const F = 'constructor.constructor'.split('.').reduce((o, k) => o[k], '');", errors: [{ messageId: 'chained', column: 65 }] },
     { code: 'function walk(v, keys) {\n  for (const k of keys) v = v[k];\n  return v;\n}', errors: [{ messageId: 'chained', line: 2, column: 29 }] },
