@@ -11,7 +11,8 @@
 import { defineRule } from '../analyzer/rule-api.js';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
-import { abbreviate, describePath, isInertUse, isWriteTarget, keyStrings, matchMemberKey, reflectCall, unwrap, pathRoot, NODE_BUILTIN_MODULES } from './_sandbox.js';
+import { abbreviate, describePath, isInertUse, isWriteTarget, keyStrings, matchMemberKey, reflectCall, unwrap, pathRoot, INTRINSIC_CONSTRUCTORS, NODE_BUILTIN_MODULES } from './_sandbox.js';
+import { memberPath } from '../analyzer/evaluate.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -135,6 +136,8 @@ function describeSensitive(context: RuleContext<string>, value: string, enumerat
   // In strict, a function's members include its constructor (Function): `fn[k]` fails closed too.
   if (FUNCTION_VALUES.has(value)) return context.profile === 'strict' && !enumeration ? 'a function value (its `constructor` is Function)' : null;
   if (SENSITIVE_ROOT_VALUES.has(value)) return `\`${value}\``;
+  // So are built-in functions and constructors: `Math.max[k]`, `Object[k]`, `[].map[k]`.
+  if (context.profile === 'strict' && !enumeration && isBuiltinFunction(value)) return `the built-in function \`${value}\` (its \`constructor\` is Function)`;
   const root = pathRoot(value);
   if (root === 'process') {
     // Enumerating the environment is env-enumeration's finding.
@@ -180,6 +183,26 @@ function isUnresolvedRead(context: RuleContext<string>, node: Node, depth: numbe
     return reflect !== null && reflect.op === 'get' && reflect.key !== undefined && keyStrings(context, reflect.key) === null && !isNumericKey(context, reflect.key, 0);
   }
   return false;
+}
+
+/** Globals whose function-valued members are built-ins (besides the intrinsic constructors). */
+const BUILTIN_ROOTS: ReadonlySet<string> = new Set([
+  'Math', 'JSON', 'Reflect', 'Intl', 'Atomics', 'console', 'parseInt', 'parseFloat', 'isNaN', 'isFinite',
+  'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'escape', 'unescape',
+  'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate',
+  'queueMicrotask', 'structuredClone', 'atob', 'btoa', 'fetch', 'URL', 'URLSearchParams',
+  'TextEncoder', 'TextDecoder', 'Buffer', 'AbortController', 'AbortSignal', 'Blob', 'Headers',
+  'Request', 'Response', 'EventTarget', 'Event',
+]);
+const FUNCTION_CONSTRUCTOR_PATHS: ReadonlySet<string> = new Set(['Function', 'AsyncFunction', 'GeneratorFunction', 'AsyncGeneratorFunction']);
+
+/** A host path that is a built-in function, whose `constructor` is Function. */
+function isBuiltinFunction(value: string): boolean {
+  const dot = value.indexOf('.');
+  const root = dot === -1 ? value : value.slice(0, dot);
+  if (!INTRINSIC_CONSTRUCTORS.has(root) && !BUILTIN_ROOTS.has(root)) return false;
+  if (value.endsWith('.prototype')) return false;
+  return FUNCTION_CONSTRUCTOR_PATHS.has(memberPath(value, 'constructor'));
 }
 
 const REDUCERS: ReadonlySet<string> = new Set(['reduce', 'reduceRight']);

@@ -10,6 +10,8 @@ ruleTester(rule, {
     'for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum += grid[i][j];',
     'function cell(grid, r, c) { return grid[r + 1][c - 1] + grid[Number(r)][c | 0] + grid[r][0]; }',
     'function has(table, a, b) { return table[a][b] === undefined; }',
+    // Built-in namespaces (objects, not functions) picked from by name.
+    'function f(op, a, b, level, msg) { console[level](msg); return Math[op](a, b); }',
     'const byId = items.reduce((acc, item) => { acc[item.id] = item; return acc; }, {});',
     // Keys that fold are other rules' business (they name what is reached).
     "globalThis['ev' + 'al']; window[cond ? 'a' : 'b']; const k = 'x'; self[k];",
@@ -32,6 +34,9 @@ ruleTester(rule, {
     // The prototypes of async and generator functions: their `constructor` compiles code too.
     { code: 'function run(k) {\n  const P = Object.getPrototypeOf(async function () {});\n  return P[k]("return 1");\n}', errors: [{ messageId: 'computed', line: 3, column: 10 }] },
     { code: 'const g = (k) => Reflect.get(Object.getPrototypeOf(function* () {}), k);', errors: [{ messageId: 'computed', column: 18 }] },
+    // Built-in functions and constructors: `Math.max.constructor` is Function.
+    { code: 'function r(k) { return Math.max[k]("return 1"); }', errors: [{ messageId: 'computed', column: 24, message: 'built-in function' }] },
+    { code: 'function r(k) { const { log } = console; return [Object[k], log[k], [].map[k]]; }', errors: [{ messageId: 'computed', column: 50 }, { messageId: 'computed', column: 61 }, { messageId: 'computed', column: 69 }] },
     // The same walk as a loop or a reduce over a key list.
     { code: "const F = 'constructor.constructor'.split('.').reduce((o, k) => o[k], '');", errors: [{ messageId: 'chained', column: 65 }] },
     { code: 'function walk(v, keys) {\n  for (const k of keys) v = v[k];\n  return v;\n}', errors: [{ messageId: 'chained', line: 2, column: 29 }] },
