@@ -743,6 +743,8 @@ export class Evaluator {
           // reference calls without a receiver (`function f() { return this } f()`).
           return this.isSloppyGlobalCall(p);
         case 'ObjectMethod':
+          // `const o = { f() { return this } }; const h = o.f; h()`: a sloppy method called bare.
+          return p.kind === 'method' && this.isSloppyGlobalCall(p);
         case 'ClassMethod':
         case 'ClassPrivateMethod':
         case 'ClassProperty':
@@ -793,6 +795,7 @@ export class Evaluator {
         for (let i = 0; i < refs.length && i < 64 && !called; i++) called = this.isCalledWithoutReceiver(refs[i]!);
       }
     }
+    if (!called) called = this.isExtractedMethodCall(fn);
     if (!called) return false;
     // Strict code (a directive on the way up, a class body) keeps `this` undefined.
     for (let p: Node | null = fn; p !== null; p = parentOf(p)) {
@@ -801,6 +804,46 @@ export class Evaluator {
       if (body && (body.type === 'Program' || body.type === 'BlockStatement') && (body as { directives?: { value: { value: string } }[] }).directives?.some((d) => d.value.value === 'use strict')) return false;
     }
     return true;
+  }
+
+  /**
+   * A method of an object literal bound to a name, read off that name and called without the
+   * object as receiver: `(0, o.f)()`, `o.f.call(null)`, `const h = o.f; h()`, `const { f } = o; f()`.
+   */
+  private isExtractedMethodCall(fn: Node): boolean {
+    let property: Node | null = fn.type === 'ObjectMethod' ? fn : parentOf(fn);
+    if (property === null || (property.type !== 'ObjectMethod' && property.type !== 'ObjectProperty')) return false;
+    if (property.type === 'ObjectProperty' && property.value !== fn) return false;
+    const name = staticPropertyKey(property.key, property.computed);
+    const object = parentOf(property);
+    const declarator = object === null ? null : parentOf(object);
+    if (name === null || declarator === null || declarator.type !== 'VariableDeclarator' || declarator.init !== object || declarator.id.type !== 'Identifier') return false;
+    const binding = declarationOf(declarator.id);
+    if (binding === undefined) return false;
+    const refs = binding.references;
+    for (let i = 0; i < refs.length && i < 64; i++) {
+      const ref = refs[i]!;
+      const parent = parentOf(ref);
+      if (parent === null) continue;
+      let alias: Node | null = null;
+      if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === ref) {
+        const keys = this.memberKeys(parent);
+        if (keys === null || !keys.includes(name)) continue;
+        const outer = parentOf(parent);
+        if (outer === null || ((outer.type === 'CallExpression' || outer.type === 'OptionalCallExpression') && outer.callee === parent)) continue;
+        if (this.isCalledWithoutReceiver(parent)) return true;
+        if (outer.type === 'VariableDeclarator' && outer.init === parent && outer.id.type === 'Identifier') alias = outer.id;
+      } else if (parent.type === 'VariableDeclarator' && parent.init === ref && parent.id.type === 'ObjectPattern') {
+        for (const p of parent.id.properties) {
+          if (p.type === 'ObjectProperty' && staticPropertyKey(p.key, p.computed) === name && p.value.type === 'Identifier') alias = p.value;
+        }
+      }
+      if (alias === null) continue;
+      const aliasBinding = declarationOf(alias);
+      if (aliasBinding === undefined) continue;
+      for (const use of aliasBinding.references.slice(0, 64)) if (this.isCalledWithoutReceiver(use)) return true;
+    }
+    return false;
   }
 
   /** `node()`, `(0, node)()`, `node.call()`, `node.call(null)`, `node.apply(undefined)`. */

@@ -22,6 +22,7 @@ ruleTester(rule, {
     // A named sloppy function only ever constructed or called as a method keeps its own `this`.
     'function Point(x) { this.x = x; } const p = new Point(1); Point.prototype.get = function () { return this.x; };',
     "function f() { 'use strict'; return this; } f();",
+    'const o = { f() { return this.x; } }; o.f(); const b = o.f.bind(o); b();',
     // A Function body that does not return the global object.
     "const f = Function('a', 'return a + 1'); f(2);",
   ],
@@ -43,6 +44,10 @@ ruleTester(rule, {
     { code: 'const f = function () { return this; };\nf.call(undefined);', errors: [{ messageId: 'this', line: 1, column: 32 }] },
     { code: 'const g = Reflect.apply(function () { return this; }, undefined, []);', errors: [{ messageId: 'this', column: 46 }] },
     { code: 'function f() { const get = () => this; return get(); }\nf();', errors: [{ messageId: 'this', line: 1, column: 34 }] },
+    // A sloppy method taken off its object and called bare.
+    { code: 'const o = { f() { return this; } };\nconst h = o.f;\nh().process;', errors: [{ messageId: 'this', line: 1, column: 26 }] },
+    { code: 'const o = { f: function () { return this; } };\nconst { f } = o;\nf();', errors: [{ messageId: 'this', line: 1, column: 37 }] },
+    { code: 'const o = { f() { return this; } };\n(0, o.f)();', errors: [{ messageId: 'this', line: 1, column: 26 }] },
     { code: "const g = new Function('return globalThis')();", errors: [{ messageId: 'result', column: 11 }] },
     { code: "const make = Function('return this');\nconst g = make();", errors: [{ messageId: 'result', line: 2, column: 11 }] },
     { code: "const g = Function('return this').call();", errors: [{ messageId: 'result', column: 11 }] },
