@@ -98,7 +98,53 @@ export interface TransformScriptInput {
 
 /** Wraps a module body in the function expression the realm evaluates (first line kept in place). */
 export function wrapModuleCode(code: string): string {
-  return `(function (${MODULE_WRAPPER_PARAMS.join(', ')}) {${code}\n})`;
+  if (mayOpenWithDirective(code)) return `(function (${MODULE_WRAPPER_PARAMS.join(', ')}) {${code}\n})`;
+  // A sloppy function's parameters can be read by any code it calls (`caller.arguments`): a guest
+  // getter a granted package read while loading took that package's `require` (and `module`), and with
+  // it the package's grant, trust and hooks. In sloppy code the bindings are copied into variables and
+  // the parameters cleared before the body runs (`arguments` then shows undefined); strict code, which
+  // starts with its directive, hides its arguments itself. Both wrappers take the same five arguments.
+  const params = MODULE_WRAPPER_PARAMS.map((_name, i) => `${MODULE_PARAM_PREFIX}${i}`);
+  const vars = MODULE_WRAPPER_PARAMS.map((name, i) => `${name} = ${params[i]}`).join(', ');
+  return `(function (${params.join(', ')}) {var ${vars}; ${params.join(' = ')} = undefined;${code}\n})`;
+}
+
+/** Names of a sloppy module wrapper's parameters (cleared before the module's code runs). */
+const MODULE_PARAM_PREFIX = '__airlock_module_';
+
+/**
+ * Whether a module text may open with a directive prologue (its first token, after whitespace and
+ * comments, is a string): it may be strict, and a statement before it would make it sloppy. Unsure
+ * answers are yes.
+ */
+function mayOpenWithDirective(code: string): boolean {
+  const n = code.length;
+  let i = 0;
+  while (i < n) {
+    const c = code.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029) {
+      i++;
+      continue;
+    }
+    if (c === 47 && code.charCodeAt(i + 1) === 47) {
+      i += 2;
+      while (i < n) {
+        const d = code.charCodeAt(i);
+        if (d === 10 || d === 13 || d === 0x2028 || d === 0x2029) break;
+        i++;
+      }
+      continue;
+    }
+    if (c === 47 && code.charCodeAt(i + 1) === 42) {
+      const end = code.indexOf('*/', i + 2);
+      if (end < 0) return true;
+      i = end + 2;
+      continue;
+    }
+    if (c > 127 || c === 60 || c === 45) return true;
+    return c === 39 || c === 34;
+  }
+  return false;
 }
 
 /** Prepares a module's text for evaluation as a CommonJS function body. Never throws. */

@@ -2,7 +2,10 @@
 // from code compiled by eval and the function constructors), require of host built-ins, and paths.
 // Everything must go through the import gateway, which grants only what the policy allows.
 import assert from 'node:assert/strict';
-import { escapeSuite } from './escape-harness.js';
+import { after, describe, it } from 'node:test';
+import { Runner } from '../../executor/executor.js';
+import { MemoryHooks } from '../../executor/hooks/index.js';
+import { assertNoCanary, escapeSuite } from './escape-harness.js';
 import type { RunResult } from '../../executor/types.js';
 
 const refusedBy = (pattern: RegExp) => (result: RunResult) => {
@@ -53,3 +56,37 @@ escapeSuite('import(), require and the module loader', [
   { name: 'module.require and process.mainModule', body: `return module.require('fs');` },
   { name: 'process.mainModule.require', body: `return process.mainModule.require('fs');` },
 ]);
+
+describe("a granted module's require is not reachable through caller.arguments", () => {
+  // A sloppy module wrapper's parameters could be read by any function it called: a getter the guest
+  // put on Object.prototype, read by a granted package while it loaded, walked `caller` up to the
+  // wrapper and took its `require` (or `module.require`), which loads with the package's grant (any
+  // dependency), trust (gate 1's trusted profile) and hooks.
+  const PROBE = `var got = []; Object.defineProperty(Object.prototype, 'airlockProbe', { configurable: true, get: function probe() {
+  for (var c = probe.caller, d = 0; c && d < 8; d++, c = c.caller) { try { var a = c.arguments; if (a) for (var i = 0; i < a.length; i++) if (a[i]) got.push(a[i]); } catch (e) {} } return 'x'; } });
+function useCaptured(spec) { var out = []; got.forEach(function (x) { var req = typeof x === 'function' ? x : x && x.require; if (typeof req === 'function') { try { out.push(req(spec)); } catch (e) { out.push(e.code); } } }); return out; }\n`;
+  const hooks = new MemoryHooks({
+    'node_modules/granted/index.js': "var o = {}; module.exports = 'granted:' + o.airlockProbe;",
+    'node_modules/secret/index.js': "module.exports = 'secret loaded';",
+  });
+  const runner = new Runner({ isolation: 'worker', size: 1, warmRealms: 1, hooks, policy: { profile: 'strict', analysis: 'off', modules: { allow: ['granted', 'util'] } }, limits: { timeoutMs: 3000 } });
+  after(() => runner.close());
+
+  it('from a package the hooks serve', async () => {
+    const result = await runner.run(`${PROBE}var g = require('granted'); delete Object.prototype.airlockProbe; [g, useCaptured('secret')]`);
+    assertNoCanary(result);
+    assert.equal(result.status, 'ok', JSON.stringify(result.error));
+    assert.deepEqual(result.value, ['granted:x', []]);
+  });
+
+  it('from a realm-side built-in (its require grants every built-in)', async () => {
+    const names = ['default', 'exports', 'prototype', 'env', 'process', 'inherits', 'custom', 'promisify', 'debuglog', 'Symbol', 'getOwnPropertyDescriptors'];
+    const result = await runner.run(`var got = []; ${JSON.stringify(names)}.forEach(function (n) { Object.defineProperty(Object.prototype, n, { configurable: true, get: function probe() {
+  for (var c = probe.caller, d = 0; c && d < 10; d++, c = c.caller) { try { var a = c.arguments; if (a && typeof a[1] === 'function') got.push(a[1]); } catch (e) {} } return undefined; } }); });
+try { require('util'); } catch (e) {} ${JSON.stringify(names)}.forEach(function (n) { delete Object.prototype[n]; });
+got.map(function (r) { try { r('events'); return 'events loaded'; } catch (e) { return e.code; } })`);
+    assertNoCanary(result);
+    assert.equal(result.status, 'ok', JSON.stringify(result.error));
+    assert.deepEqual(result.value, []);
+  });
+});

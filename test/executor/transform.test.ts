@@ -192,6 +192,29 @@ describe('prepareModule: import() and import.meta never reach a host loader', ()
   });
 });
 
+describe('wrapModuleCode: the bindings of a module are not readable by code it calls', () => {
+  const call = (code: string): Record<string, unknown> => {
+    const fn = vm.runInNewContext(wrapModuleCode(code)) as (...a: unknown[]) => void;
+    const module = { exports: {} as Record<string, unknown> };
+    fn.call(module.exports, module.exports, function require() {}, module, '/srv/m.js', '/srv');
+    return module.exports;
+  };
+
+  it('sloppy code: `caller.arguments` shows nothing, the bindings still work', () => {
+    const exports = call(`function peek() { return Array.prototype.slice.call(peek.caller.arguments); }
+exports.seen = peek(); exports.names = [typeof require, typeof module, __filename, __dirname, this === exports];`);
+    assert.deepEqual(Array.from(exports.seen as unknown[]), [undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(Array.from(exports.names as unknown[]), ['function', 'object', '/srv/m.js', '/srv', true]);
+  });
+
+  it('strict code keeps its directive (and V8 hides a strict caller)', () => {
+    for (const code of [`'use strict'; exports.strict = (function () { return this; })() === undefined;`, `// header\n/* more */ "use strict";\nexports.strict = (function () { return this; })() === undefined;`]) {
+      assert.equal(call(code).strict, true, code);
+    }
+    assert.equal(call(`exports.strict = (function () { return this; })() === undefined;`).strict, false);
+  });
+});
+
 describe('prepareModule: JSON, JSX, top-level await, errors', () => {
   it('turns JSON into module.exports data, keeping a "__proto__" key as a plain property', () => {
     const prepared = ok(prepareModule({ source: '\uFEFF{"__proto__": {"polluted": true}, "list": [1, "two", null], "n": -1.5e3}', filename: 'config.json' }));
