@@ -1326,13 +1326,26 @@ export function realmPrelude(channelKey: string, preludeFile: string): RealmCont
     }
     const SegmenterC = ownData(IntlO, 'Segmenter');
     if (typeof SegmenterC === 'function') {
-      // A segmenter's `segment()` and each iterator over its segments clone an ICU break iterator.
-      let segmentsProto: any;
-      try {
-        segmentsProto = getPrototypeOf(apply(SegmenterC.prototype.segment, construct(SegmenterC, list()), ['']));
-      } catch {}
-      meterMethod(SegmenterC.prototype, 'segment', () => 4096);
-      meterMethod(segmentsProto, SYMBOL_ITERATOR as unknown as string, () => 4096);
+      // A segmenter's `segment()` and each iterator over its segments clone an ICU break iterator. The
+      // segments' prototype is metered on the first call (a probe here would cost every realm ~1 ms).
+      const segmentF = ownData(SegmenterC.prototype, 'segment');
+      let iteratorMetered = false;
+      if (typeof segmentF === 'function') {
+        const segment = {
+          segment(this: unknown, ...args: unknown[]) {
+            preCharge(4096);
+            const made = apply(segmentF, this, args);
+            if (!isObjectLike(made)) return made;
+            if (!iteratorMetered) {
+              iteratorMetered = true;
+              meterMethod(getPrototypeOf(made), SYMBOL_ITERATOR as unknown as string, () => 4096);
+            }
+            if (!weakSetHas(chargedObjects, made)) registerBytes(made, 4096);
+            return made;
+          },
+        }.segment;
+        defineProperty(SegmenterC.prototype, 'segment', { value: segment, writable: true, enumerable: false, configurable: true });
+      }
     }
   }
   // WebAssembly memories are array buffers too (when the policy grants WebAssembly). A memory grows
