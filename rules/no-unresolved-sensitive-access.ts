@@ -244,19 +244,30 @@ function isNumericKey(context: RuleContext<string>, node: Node, depth: number): 
     case 'Identifier': {
       if (depth > 3) return false;
       const binding = context.resolve(inner as never);
-      if (!binding || binding.init === null || binding.path.length > 0 || !isNumericKey(context, binding.init, depth + 1)) return false;
+      if (!binding || binding.path.length > 0) return false;
+      // `var i; for (i = 0; ...)`: no initialiser, but written before use.
+      if (binding.init === null ? binding.assignments.length === 0 : !isNumericKey(context, binding.init, depth + 1)) return false;
       if (binding.assignments.length === 0) return true;
-      // Writes: steps (`i++`, `i += 2`) and plain assignments of numbers only.
+      // Writes: steps (`i++`, `i += 2`) and plain assignments of numbers only (the redeclarations
+      // of a `var` are among its assignments).
+      for (const value of binding.assignments) if (value !== null && !isNumericKey(context, value, depth + 1)) return false;
       const refs = binding.references;
-      if (refs.length > 32) return false;
+      if (refs.length > 256) return false;
+      // Every write that the binder could not follow (null) must be a step seen here; a for-of/in
+      // head or a destructuring write is not.
+      let steps = 0;
       for (const ref of refs) {
         const parent = context.parentOf(ref) as AnyNode | null;
         if (parent === null) return false;
         if (parent.type === 'AssignmentExpression' && parent.left === ref) {
           if (parent.operator === '=' ? !isNumericKey(context, parent.right, depth + 1) : !NUMERIC_COMPOUND.has(parent.operator)) return false;
-        } else if (parent.type !== 'UpdateExpression' && context.parentKeyOf(ref) !== null && isPatternTarget(context, ref)) return false;
+          if (parent.operator !== '=') steps++;
+        } else if (parent.type === 'UpdateExpression') steps++;
+        else if (isPatternTarget(context, ref)) return false;
       }
-      return true;
+      let unknownWrites = 0;
+      for (const value of binding.assignments) if (value === null) unknownWrites++;
+      return steps >= unknownWrites;
     }
     default:
       return false;

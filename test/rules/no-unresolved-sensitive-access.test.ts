@@ -10,6 +10,7 @@ ruleTester(rule, {
     'for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum += grid[i][j];',
     'function cell(grid, r, c) { return grid[r + 1][c - 1] + grid[Number(r)][c | 0] + grid[r][0]; }',
     'function has(table, a, b) { return table[a][b] === undefined; }',
+    'function f(a, n) { var i; for (i = 0; i < n; i += 3) g(a[i + 1][i + 2]); for (var j = 0; j < n; j++) g(a[j][j]); for (var j = 0; j < n; j++) g(a[j][j]); }',
     // Built-in namespaces (objects, not functions) picked from by name.
     'function f(op, a, b, level, msg) { console[level](msg); return Math[op](a, b); }',
     'const byId = items.reduce((acc, item) => { acc[item.id] = item; return acc; }, {});',
