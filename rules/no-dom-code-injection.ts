@@ -47,6 +47,8 @@ export default defineRule({
       inlineHandler: 'This HTML ({{value}}) carries an inline event handler, which the browser compiles and runs.',
       jsUrl: 'This sends the browser to a `javascript:` URL ({{value}}), which runs as code.',
       handlerAttribute: '`setAttribute({{name}}, ...)` sets an event-handler attribute, which the browser compiles as code.',
+      jsxHandler: 'The JSX attribute `{{name}}` is given code as a string ({{value}}); where it becomes an HTML attribute the browser compiles it as a handler.',
+      jsxScript: 'A JSX `<script>` element with content ({{target}}): where it is rendered as HTML, the browser runs it.',
       workerSource: '`{{callee}}` runs code from {{value}}, which no analysis has seen.',
     },
   },
@@ -208,7 +210,52 @@ export default defineRule({
       context.report({ node, messageId: 'workerSource', data: { callee, value: url.kind === 'inline' ? `an inline URL ${value}` : `a remote URL ${value}` } });
     }
 
+    /** JSX is rendered to DOM attributes by many runtimes (Preact, Solid, hyperscript, server HTML). */
+    function checkJsxAttribute(node: Node & Record<string, any>): void {
+      const nameNode = node.name;
+      const name: string | null =
+        nameNode.type === 'JSXIdentifier' ? nameNode.name : nameNode.type === 'JSXNamespacedName' ? `${nameNode.namespace.name}:${nameNode.name.name}` : null;
+      const value = node.value as (Node & Record<string, any>) | null;
+      if (name === null || value === null) return;
+      const expression: Node | null =
+        value.type === 'StringLiteral' ? value : value.type === 'JSXExpressionContainer' && value.expression.type !== 'JSXEmptyExpression' ? value.expression : null;
+      if (expression === null) return;
+      const lower = name.toLowerCase();
+      if (/^on[a-z]+$/.test(lower)) {
+        // `onClick={handler}` passes a function; only a string is compiled.
+        const code = context.foldStrings(expression);
+        if (code === null || code.every((v) => v.trim() === '')) return;
+        context.report({ node, messageId: 'jsxHandler', data: { name, value: show(code[0]!) } });
+        return;
+      }
+      if (URL_ATTRIBUTES.has(lower) || lower === 'xlinkhref') {
+        reportUrlValue(node, expression);
+        return;
+      }
+      if (lower === 'srcdoc') {
+        checkHtml(node, expression, true);
+        return;
+      }
+      if (name === 'dangerouslySetInnerHTML') {
+        const object = unwrap(expression) as Node & Record<string, any>;
+        if (object.type !== 'ObjectExpression') return;
+        const properties: readonly Record<string, any>[] = (object as Record<string, any>).properties;
+        for (const property of properties) {
+          if (property.type !== 'ObjectProperty' || property.computed) continue;
+          if (property.key.name === '__html' || property.key.value === '__html') checkHtml(node, property.value, false);
+        }
+      }
+    }
+
     return {
+      JSXAttribute: checkJsxAttribute,
+      JSXElement(node: Node & Record<string, any>) {
+        const opening = node.openingElement;
+        if (opening.name.type !== 'JSXIdentifier' || opening.name.name !== 'script') return;
+        const hasContent = node.children.some((child: Node & Record<string, any>) => child.type !== 'JSXText' || child.value.trim() !== '');
+        const inner = opening.attributes.some((a: Node & Record<string, any>) => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'dangerouslySetInnerHTML');
+        if (hasContent || inner) context.report({ node: opening, messageId: 'jsxScript', data: { target: abbreviate(context.text(node), 40) } });
+      },
       AssignmentExpression: checkAssignment,
       CallExpression: checkCall,
       OptionalCallExpression: checkCall,

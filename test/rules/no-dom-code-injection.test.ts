@@ -23,6 +23,9 @@ describe('no-dom-code-injection severities', () => {
 
 ruleTester(rule, {
   valid: [
+    // JSX handlers given functions, ordinary URLs, script elements that only load a file.
+    { code: 'const a = <button onClick={() => go()} onMouseOver={handler} href="/next">x</button>;', filename: 'a.jsx' },
+    { code: 'const s = <script src="/app.js" />; const d = <div dangerouslySetInnerHTML={{ __html: "<b>hi</b>" }} />;', filename: 'a.jsx' },
     "const d = document.createElement('div'); d.textContent = userText",
     "const s = document.createElement('style'); s.textContent = css",
     "el.innerHTML = '<b>' + escape(name) + '</b>'",
@@ -50,6 +53,11 @@ ruleTester(rule, {
     "const s = document.createElement('script'); s.type = 'module'; s.async = true",
   ],
   invalid: [
+    // JSX rendered as HTML attributes: string handlers, javascript: URLs, script content, inline handlers in raw HTML.
+    { code: 'const a = <img src="x" onError="alert(1)" />;', filename: 'a.jsx', errors: [{ messageId: 'jsxHandler', column: 24 }] },
+    { code: 'const a = <a href={`javascript:${code}`}>x</a>;', filename: 'a.jsx', errors: [{ messageId: 'jsUrl', column: 14 }] },
+    { code: 'const a = <script>{code}</script>;', filename: 'a.jsx', errors: [{ messageId: 'jsxScript', column: 11 }] },
+    { code: 'const d = <div dangerouslySetInnerHTML={{ __html: "<img src=x onerror=alert(1)>" }} />;', filename: 'a.jsx', errors: [{ messageId: 'inlineHandler', column: 16 }] },
     { code: "const s = document.createElement('script');\ns.text = payload;\ndocument.body.appendChild(s);", errors: [{ messageId: 'scriptText', line: 2, column: 1 }] },
     { code: "const s = document.createElement('SCRIPT'); s.textContent = code", errors: [{ messageId: 'scriptText', column: 45 }] },
     { code: "const t = 'scr' + 'ipt'; const s = document.createElement(t); s.innerText = code", errors: [{ messageId: 'scriptText', column: 63 }] },
