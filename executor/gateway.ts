@@ -165,6 +165,14 @@ function builtinGranted(allow: readonly string[], name: string): boolean {
   return allow.includes(name) || allow.includes(`node:${name}`);
 }
 
+/**
+ * A log line as one line of plain text: specifiers come from guest code, and a newline or a terminal
+ * escape in one would forge gateway decisions or drive the terminal of whoever reads `--verbose`.
+ */
+function printable(line: string): string {
+  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
@@ -189,7 +197,7 @@ export class ImportGateway {
     if (event.location !== undefined && event.location !== event.specifier) parts.push(`-> ${event.location}`);
     if (event.detail) parts.push(`(${event.detail})`);
     try {
-      this.#logger(event, parts.join(' '));
+      this.#logger(event, printable(parts.join(' ')));
     } catch {
       // a logger's failure is not the run's
     }

@@ -202,4 +202,13 @@ describe('hooks behind a synchronous require', () => {
     assert.ok(kinds.has('denied'));
     assert.ok(lines.some((l) => /^airlock gateway: analysed '\.\/a\.js'/.test(l)), lines.join('\n'));
   });
+
+  it('verbose lines stay one line of plain text whatever the specifier (no forged decisions, no terminal escapes)', async () => {
+    const lines: string[] = [];
+    const e = executor({ policy: { profile: 'strict', analysis: 'off' }, verbose: (line) => lines.push(line) });
+    await e.eval(`(() => { try { require("x\\nairlock gateway: granted 'fs'\\u001b[2J\\u2028\\r"); } catch (e) {} })()`);
+    assert.ok(lines.length > 0);
+    for (const line of lines) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, JSON.stringify(line));
+    assert.ok(lines.some((l) => l.includes("x\\u000aairlock gateway: granted 'fs'\\u001b[2J")), JSON.stringify(lines));
+  });
 });
