@@ -31,6 +31,18 @@ const CALL_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 
+/** `type` values of a script element that the browser runs as JavaScript. */
+const JS_SCRIPT_TYPE = /^(?:|module|(?:text|application)\/(?:x-)?(?:java|ecma)script|text\/(?:javascript|jscript|livescript)(?:1\.\d)?|text\/babel)$/i;
+
+/** `{ __html: <constant> }`. */
+function constantHtmlObject(context: RuleContext, node: Node | undefined): boolean {
+  if (node === undefined) return false;
+  const object = unwrap(node) as Node & Record<string, any>;
+  if (object.type !== 'ObjectExpression') return false;
+  const properties: readonly Record<string, any>[] = object.properties;
+  return properties.every((p) => p.type === 'ObjectProperty' && context.foldStrings(p.value) !== null);
+}
+
 type Verdict = { kind: 'script' | 'handler' | 'jsUrl'; shown: string } | null;
 
 export default defineRule({
@@ -252,9 +264,23 @@ export default defineRule({
       JSXElement(node: Node & Record<string, any>) {
         const opening = node.openingElement;
         if (opening.name.type !== 'JSXIdentifier' || opening.name.name !== 'script') return;
-        const hasContent = node.children.some((child: Node & Record<string, any>) => child.type !== 'JSXText' || child.value.trim() !== '');
-        const inner = opening.attributes.some((a: Node & Record<string, any>) => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'dangerouslySetInnerHTML');
-        if (hasContent || inner) context.report({ node: opening, messageId: 'jsxScript', data: { target: abbreviate(context.text(node), 40) } });
+        const attributes: readonly Record<string, any>[] = opening.attributes;
+        const attribute = (name: string): Record<string, any> | undefined =>
+          attributes.find((a) => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === name);
+        // `<script type="application/ld+json">` and other data blocks are not run.
+        const type = attribute('type')?.value;
+        const typeNode = type?.type === 'JSXExpressionContainer' ? type.expression : type;
+        const types = typeNode ? context.foldStrings(typeNode) : [''];
+        if (types !== null && types.every((t) => !JS_SCRIPT_TYPE.test(t.trim()))) return;
+        const children: readonly Record<string, any>[] = node.children;
+        const content = children.filter((child) => child.type !== 'JSXText' || child.value.trim() !== '');
+        const inner = attribute('dangerouslySetInnerHTML');
+        if (content.length === 0 && inner === undefined) return;
+        // Constant inline code (an analytics snippet) is a warning outside strict; computed code is not.
+        const constant =
+          content.every((child) => child.type === 'JSXText' || (child.type === 'JSXExpressionContainer' && context.foldStrings(child.expression) !== null)) &&
+          (inner === undefined || (inner.value?.type === 'JSXExpressionContainer' && context.foldStrings(inner.value.expression) !== null) || constantHtmlObject(context, inner.value?.expression));
+        context.report({ node: opening, messageId: 'jsxScript', data: { target: abbreviate(context.text(node), 40) }, ...(constant && lenient ? { severity: 'warn' as const } : {}) });
       },
       AssignmentExpression: checkAssignment,
       CallExpression: checkCall,

@@ -25,6 +25,7 @@ ruleTester(rule, {
   valid: [
     // JSX handlers given functions, ordinary URLs, script elements that only load a file.
     { code: 'const a = <button onClick={() => go()} onMouseOver={handler} href="/next">x</button>;', filename: 'a.jsx' },
+    { code: 'const ld = <script type="application/ld+json">{JSON.stringify(data)}</script>;', filename: 'a.jsx' },
     { code: 'const s = <script src="/app.js" />; const d = <div dangerouslySetInnerHTML={{ __html: "<b>hi</b>" }} />;', filename: 'a.jsx' },
     "const d = document.createElement('div'); d.textContent = userText",
     "const s = document.createElement('style'); s.textContent = css",
