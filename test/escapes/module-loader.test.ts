@@ -38,6 +38,13 @@ escapeSuite('import(), require and the module loader', [
     name: 'import() before a byte-order mark inside Function',
     body: `return Function('return import\\uFEFF("node:fs")')().catch(function (e) { return e.constructor.constructor('return process')(); });`,
   },
+  // The referrer of code that eval compiles from a promise job (no script on the stack) is the realm
+  // itself (Node's context-level import() callback).
+  { name: 'import() in code eval compiles from a promise job', body: `return Promise.resolve("import('node:process')").then(eval).then(function (m) { return m.default; });` },
+  {
+    name: 'import() after a no-break space in code Function compiles from a promise job',
+    body: `return Promise.resolve('return \\u00A0import("node:process")').then(Function).then(function (f) { return f(); }).then(function (m) { return m.default; }, function (e) { return e.constructor.constructor('return process')(); });`,
+  },
   {
     name: 'import() after a line separator inside the async function constructor',
     body: `return (async function () {}).constructor('return await 1,\\u2028import("node:fs")')().catch(function (e) { return e.constructor.constructor('return process')(); });`,
