@@ -2,7 +2,8 @@
 // process.exit, process.binding, process.mainModule), `require` other than called directly (its
 // `.cache`, `.main`, `.resolve`, aliases, passing it around), `module` other than
 // `module.exports`, webpack's `__non_webpack_require__` (the real Node loader behind a bundle, in
-// any form), and the `Deno` and `Bun` namespaces.
+// any form), the `Deno` and `Bun` namespaces, and `arguments` outside any function of a script
+// (the CommonJS wrapper's `exports, require, module, __filename, __dirname`).
 // Each is a door out of any sandbox: `process.mainModule.require('child_process')`,
 // `process.binding('spawn_sync')`, `module.constructor._load(...)`, `require.cache` rewriting.
 // Direct `require('<constant>')` calls are the module-loading rules' business (no-dynamic-require,
@@ -30,6 +31,8 @@ export default defineRule({
       module: '`{{text}}` reaches the host module object beyond `module.exports` (its loader, parent, paths and cache).',
       runtime: '`{{text}}` uses the host runtime handle `{{name}}`.',
       indirect: '`{{text}}` reaches the host handle `{{path}}` through the global object.',
+      wrapperArguments:
+        '`arguments` outside any function is the CommonJS module wrapper\'s: `(exports, require, module, __filename, __dirname)`, the host loader included.',
     },
   },
   create(context) {
@@ -46,6 +49,14 @@ export default defineRule({
     };
     return {
       Identifier(node: AnyNode) {
+        if (node.name === 'arguments') {
+          // Outside every function, `arguments` is the CommonJS wrapper's (`arguments[1]` is require);
+          // in an ES module it does not exist, unless the module is compiled to CommonJS first.
+          if (context.resolve(node as never) === null && !isTypeofOperand(context, node)) {
+            context.report({ node, messageId: 'wrapperArguments' });
+          }
+          return;
+        }
         if (!HANDLE_NAMES.has(node.name) || context.resolve(node as never) !== null) return;
         checkName(context, node);
       },

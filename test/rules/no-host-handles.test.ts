@@ -3,6 +3,8 @@ import { ruleTester } from '../rule-tester.js';
 
 ruleTester(rule, {
   valid: [
+    // A function's own arguments.
+    'function f() { return arguments[0]; } const g = function () { return () => arguments.length; };',
     // Direct require calls belong to the module-loading rules.
     "const path = require('path'); const { join } = require('path');",
     'module.exports = { run }; module.exports.extra = 1; exports.more = 2;',
@@ -17,6 +19,9 @@ ruleTester(rule, {
     "const s = 'process.env.SECRET'; // require.cache",
   ],
   invalid: [
+    // Outside any function, `arguments` is the CommonJS wrapper's (exports, require, module, ...).
+    { code: "const r = arguments[1];\nr('child_process').exec('id');", errors: [{ messageId: 'wrapperArguments', line: 1, column: 11 }] },
+    { code: "const [, req] = arguments; const f = () => arguments[2];", errors: [{ messageId: 'wrapperArguments', column: 17 }, { messageId: 'wrapperArguments', column: 44 }] },
     { code: 'const key = process.env.API_KEY;', errors: [{ messageId: 'process', column: 13, message: 'process.env' }] },
     { code: 'process.exit(1);', errors: [{ messageId: 'process', column: 1 }] },
     { code: "process.binding('spawn_sync');", errors: [{ messageId: 'process', column: 1 }] },
