@@ -3,6 +3,7 @@
 // `file:` URL. Like `require(x)`, a computed specifier hides what is loaded from the analyzer and
 // from the policy; an inline or remote URL loads code that no one analysed. Specifiers built from
 // constants and the module's own location (`new URL('./x.js', import.meta.url)`) are constant.
+// Static `import`/`export ... from` of a remote or inline URL is reported too.
 import { defineRule } from '../analyzer/rule-api.js';
 import type { Node } from '@babel/types';
 import { unwrap } from '../analyzer/evaluate.js';
@@ -20,6 +21,7 @@ export default defineRule({
       inline: '`import()` runs code from a `{{scheme}}:` URL ({{value}}), which no analysis has seen.',
       remote: '`import()` loads code from the network ({{value}}).',
       fileUrl: '`import()` loads an absolute `file:` URL ({{value}}), outside the module tree.',
+      staticUrl: 'This `import` loads code from a `{{scheme}}:` URL ({{value}}), which no analysis has seen.',
     },
   },
   create(context) {
@@ -49,7 +51,18 @@ export default defineRule({
         }
       }
     };
+    // `import x from 'https://...'`, `export * from 'data:...'`: the same code from outside, loaded at link time.
+    const checkStatic = (node: Node & { source?: Node | null }): void => {
+      const source = node.source;
+      if (!source || source.type !== 'StringLiteral') return;
+      const scheme = urlScheme(source.value);
+      if (scheme === null || (scheme !== 'data' && scheme !== 'blob' && !REMOTE_OR_INLINE_SCHEMES.has(scheme))) return;
+      context.report({ node: source, messageId: 'staticUrl', data: { scheme, value: quoteValues([source.value]) }, severity: 'error' });
+    };
     return {
+      ImportDeclaration: checkStatic,
+      ExportAllDeclaration: checkStatic,
+      ExportNamedDeclaration: checkStatic,
       CallExpression(node: Node & { callee: Node; arguments: Node[] }) {
         if (unwrap(node.callee).type !== 'Import') return;
         check(node, node.arguments[0]);

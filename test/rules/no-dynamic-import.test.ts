@@ -25,6 +25,7 @@ describe('no-dynamic-import severities', () => {
 
 ruleTester(rule, {
   valid: [
+    "import fs from 'node:fs'; import x from './x.js'; export * from 'lodash';",
     "import('./chunk.js')",
     "await import('lodash')",
     "import(`./locale/${'en'}.js`)",
@@ -39,6 +40,9 @@ ruleTester(rule, {
     { code: "type T = typeof import('./types.js'); let t: T;", filename: 'a.ts' },
   ],
   invalid: [
+    // Static imports of code from the network or an inline URL.
+    { code: "import confetti from 'https://esm.example/confetti.mjs';", errors: [{ messageId: 'staticUrl', column: 22 }] },
+    { code: "export * from 'data:text/javascript,export const x = 1';", errors: [{ messageId: 'staticUrl', column: 15 }] },
     { code: 'import(name)', errors: [{ messageId: 'dynamic', line: 1, column: 1, message: '`name`' }] },
     { code: "await import('./plugins/' + name + '.js')", errors: [{ messageId: 'dynamic', column: 7 }] },
     { code: 'const load = (n) => import(`./locale/${n}.js`);', errors: [{ messageId: 'dynamic', column: 21 }] },
