@@ -26,6 +26,7 @@ describe('no-dynamic-import severities', () => {
 ruleTester(rule, {
   valid: [
     "import fs from 'node:fs'; import x from './x.js'; export * from 'lodash';",
+    { code: "import { serve } from 'https://deno.land/std/http/server.ts';", profile: 'recommended' },
     "import('./chunk.js')",
     "await import('lodash')",
     "import(`./locale/${'en'}.js`)",
