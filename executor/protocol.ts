@@ -63,7 +63,12 @@ export type FromWorker =
       exitCode?: number;
     }
   /** The worker's own failure (not guest code): the host replaces it. */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /**
+   * What a finished run left behind (microtasks queued while its value was encoded) has run out; sent
+   * before the next realm is built. Its transport consumes it (thread-transport.ts).
+   */
+  | { type: 'drained' };
 
 /** Data the worker starts with. */
 export interface WorkerData {

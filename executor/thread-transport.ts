@@ -22,6 +22,14 @@ export interface ThreadTransportOptions {
   workerUrl: URL;
 }
 
+/**
+ * How long what a finished run left behind may keep its worker busy: microtasks queued while its
+ * value was encoded (a getter of the result) run after the result has gone, outside the watchdog.
+ * They get the run's own time limit, within these bounds; past it the worker is replaced.
+ */
+const LEFTOVER_MIN_MS = 100;
+const LEFTOVER_MAX_MS = 3000;
+
 /** Heap the worker needs for airlock's own code (membrane, prelude) on top of the guest's share. */
 export const WORKER_BASE_HEAP_MB = 16;
 
@@ -48,6 +56,9 @@ export class ThreadTransport {
   readonly #flag: Int32Array;
   #gone = false;
   #terminating = false;
+  /** The time limit of the run in progress, and the timer bounding what it leaves behind. */
+  #runTimeoutMs = 0;
+  #leftoverTimer: NodeJS.Timeout | null = null;
 
   constructor(options: ThreadTransportOptions, events: TransportEvents) {
     const { port1, port2 } = new MessageChannel();
@@ -69,7 +80,13 @@ export class ThreadTransport {
     this.#worker.unref();
     this.#port.unref();
     this.#worker.on('message', (message: FromWorker) => {
-      if (!this.#gone) events.message(message);
+      if (this.#gone) return;
+      if (message.type === 'drained') {
+        this.#clearLeftoverTimer();
+        return;
+      }
+      if (message.type === 'result') this.#watchLeftovers();
+      events.message(message);
     });
     let reason: WorkerExitReason = 'crash';
     let detail = '';
@@ -80,6 +97,7 @@ export class ThreadTransport {
     this.#worker.on('exit', (code) => {
       if (this.#gone) return;
       this.#gone = true;
+      this.#clearLeftoverTimer();
       this.#port.close();
       if (this.#terminating) reason = 'terminated';
       events.exit(reason, detail || `worker exited with code ${code}`);
@@ -87,7 +105,27 @@ export class ThreadTransport {
   }
 
   post(message: ToWorker): void {
-    if (!this.#gone) this.#worker.postMessage(message);
+    if (this.#gone) return;
+    if (message.type === 'run') this.#runTimeoutMs = message.timeoutMs;
+    this.#worker.postMessage(message);
+  }
+
+  /** After a result: the worker must drain what the run left within the run's time limit. */
+  #watchLeftovers(): void {
+    this.#clearLeftoverTimer();
+    const ms = Math.min(LEFTOVER_MAX_MS, Math.max(LEFTOVER_MIN_MS, this.#runTimeoutMs));
+    this.#leftoverTimer = setTimeout(() => {
+      this.#leftoverTimer = null;
+      void this.terminate();
+    }, ms);
+    this.#leftoverTimer.unref();
+  }
+
+  #clearLeftoverTimer(): void {
+    if (this.#leftoverTimer !== null) {
+      clearTimeout(this.#leftoverTimer);
+      this.#leftoverTimer = null;
+    }
   }
 
   /** Answers a `require` the worker is blocked on. */

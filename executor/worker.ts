@@ -474,6 +474,8 @@ function scheduleReady(): void {
   readyScheduled = true;
   setImmediate(() => {
     readyScheduled = false;
+    // Only now, after the microtasks a finished run left: its transport bounds how long they may take.
+    send({ type: 'drained' });
     try {
       if (current === null && stock.length === 0) stock.push(buildRealm());
     } catch (error) {

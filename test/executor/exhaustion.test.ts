@@ -54,6 +54,19 @@ describe('time limits (worker isolation)', () => {
     });
   }
 
+  it('work queued while the result is encoded cannot outlive the time limit', async () => {
+    // A getter of the result queues microtasks that run after the result has gone (outside the
+    // watchdog): they kept the worker busy for 3 s whatever the run's limit. Now they get the limit.
+    for (const code of ['({ get x() { Promise.resolve().then(() => { for (;;) {} }); return 1; } })', '({ get x() { (function f() { Promise.resolve().then(f); })(); return 2; } })']) {
+      const first = await executor.eval(code);
+      assert.equal(first.status, 'ok', JSON.stringify(first.error));
+      const started = performance.now();
+      const next = await executor.eval('20 + 22');
+      assert.equal(next.value, 42);
+      assert.ok(performance.now() - started <= budget, `the next call waited ${Math.round(performance.now() - started)} ms`);
+    }
+  });
+
   it('deep recursion ends as a guest RangeError, quickly', async () => {
     const result = await expectStopped(executor, '(function f() { return f() + 1; })()', 'error', 'AIRLOCK_GUEST_ERROR', budget);
     assert.equal(result.error?.name, 'RangeError');
