@@ -65,6 +65,9 @@ const OBJECT_PATHS: ReadonlySet<string> = new Set([
   'require.extensions',
 ]);
 
+/** Array methods that call their callback with the optional thisArg (undefined when absent). */
+const ITERATION_METHODS: ReadonlySet<string> = new Set(['map', 'forEach', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap']);
+
 /** `.constructor` of pseudo values. */
 const PSEUDO_CONSTRUCTORS: ReadonlyMap<string, string> = new Map([
   ['<function>', 'Function'],
@@ -859,7 +862,12 @@ export class Evaluator {
       if (parent.callee === child) return true;
       // `Reflect.apply(f, undefined, args)`.
       const receiver = parent.arguments[1];
-      return parent.arguments[0] === child && (receiver === undefined || this.isNullish(receiver)) && this.values(parent.callee).has('Reflect.apply');
+      if (parent.arguments[0] === child && (receiver === undefined || this.isNullish(receiver)) && this.values(parent.callee).has('Reflect.apply')) return true;
+      return this.isBareCallback(parent, child);
+    }
+    if (parent.type === 'NewExpression' && parent.arguments[0] === child && parent.arguments.length === 1) {
+      // `new Promise(function () { ... })`: the executor is called without a receiver.
+      return this.values(parent.callee).has('Promise');
     }
     if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
       const keys = this.memberKeys(parent);
@@ -870,6 +878,37 @@ export class Evaluator {
       }
     }
     return false;
+  }
+
+  /**
+   * A callback that a built-in calls without a receiver: `[1].map(fn)` (no thisArg),
+   * `p.then(fn)`, `'s'.replace(re, fn)`, `Array.from(xs, fn)`, `queueMicrotask(fn)`. Only where
+   * the receiver is known to be an array, promise or string, since libraries reuse these names.
+   */
+  private isBareCallback(call: CallExpression | Node, fn: Node): boolean {
+    const c = call as CallExpression;
+    const index = c.arguments.indexOf(fn as never);
+    if (index === -1) return false;
+    const callee = unwrap(c.callee as Node);
+    if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+      const keys = this.memberKeys(callee);
+      if (keys === null || keys.length !== 1) return false;
+      const key = keys[0]!;
+      const receiver = this.values(callee.object);
+      if (ITERATION_METHODS.has(key)) return index === 0 && c.arguments.length === 1 && receiver.has('<array>');
+      if (key === 'reduce' || key === 'reduceRight' || key === 'sort') return index === 0 && receiver.has('<array>');
+      if (key === 'then' || key === 'catch' || key === 'finally') {
+        if (receiver.has('<promise>')) return true;
+        // `Promise.resolve(x).then(fn)`, `new Promise(...).then(fn)`.
+        const made = unwrap(callee.object);
+        if (made.type !== 'CallExpression' && made.type !== 'NewExpression') return false;
+        for (const v of this.values(made.callee as Node)) if (v === 'Promise' || v.startsWith('Promise.')) return true;
+        return false;
+      }
+      if (key === 'replace' || key === 'replaceAll') return index === 1 && receiver.has('<string>');
+    }
+    const values = this.values(callee);
+    return (values.has('Array.from') && index === 1 && c.arguments.length === 2) || (values.has('queueMicrotask') && index === 0);
   }
 
   private isNullish(node: Node): boolean {

@@ -23,6 +23,8 @@ ruleTester(rule, {
     'function Point(x) { this.x = x; } const p = new Point(1); Point.prototype.get = function () { return this.x; };',
     "function f() { 'use strict'; return this; } f();",
     'const o = { f() { return this.x; } }; o.f(); const b = o.f.bind(o); b();',
+    // Callbacks given a receiver (thisArg), or handed to libraries that choose one (jQuery).
+    "$('input').filter(function () { return this.checked; }); [1, 2].map(function (x) { return x * this.k; }, { k: 2 });",
     // A Function body that does not return the global object.
     "const f = Function('a', 'return a + 1'); f(2);",
   ],
@@ -44,6 +46,9 @@ ruleTester(rule, {
     { code: 'const f = function () { return this; };\nf.call(undefined);', errors: [{ messageId: 'this', line: 1, column: 32 }] },
     { code: 'const g = Reflect.apply(function () { return this; }, undefined, []);', errors: [{ messageId: 'this', column: 46 }] },
     { code: 'function f() { const get = () => this; return get(); }\nf();', errors: [{ messageId: 'this', line: 1, column: 34 }] },
+    // Callbacks that built-ins call without a receiver.
+    { code: '[1].map(function () { return this; })[0].process;', errors: [{ messageId: 'this', column: 30 }] },
+    { code: "Promise.resolve().then(function () { return this; });\n'abc'.replace(/b/, function () { return this; });", errors: [{ messageId: 'this', line: 1, column: 45 }, { messageId: 'this', line: 2, column: 41 }] },
     // A sloppy method taken off its object and called bare.
     { code: 'const o = { f() { return this; } };\nconst h = o.f;\nh().process;', errors: [{ messageId: 'this', line: 1, column: 26 }] },
     { code: 'const o = { f: function () { return this; } };\nconst { f } = o;\nf();', errors: [{ messageId: 'this', line: 1, column: 37 }] },
