@@ -304,7 +304,6 @@ function union(target: Set<string>, source: Values): void {
 /** Per-file evaluator. Create one per analysed file; results are memoised per node. */
 export class Evaluator {
   private readonly valueCache = new Map<Node, Values>();
-  private readonly bindingCache = new Map<Binding, Values>();
   private readonly foldCache = new Map<Node, FoldResult | null>();
   private readonly ownCache = new Map<Node, Values>();
   private readonly targetCache = new Map<Node, CallTarget>();
@@ -361,6 +360,7 @@ export class Evaluator {
       const binding = referenceOf(node);
       if (binding === undefined) return UNKNOWN_SET;
       if (binding === null) return internedGlobal(node.name);
+      if (binding.values !== undefined) return binding.values;
       if (this.depth > MAX_DEPTH) return UNKNOWN_SET;
       this.depth++;
       try {
@@ -525,7 +525,7 @@ export class Evaluator {
 
   /** Values a destructuring target receives: `const { constructor: C } = f` gives C's values. */
   bindingValues(binding: Binding): Values {
-    const cached = this.bindingCache.get(binding);
+    const cached = binding.values;
     if (cached !== undefined) return cached;
     if (this.inProgress.includes(binding)) return UNKNOWN_SET;
     this.inProgress.push(binding);
@@ -538,7 +538,7 @@ export class Evaluator {
       this.leave(binding);
     }
     const normalized = normalizeValues(result);
-    this.bindingCache.set(binding, normalized);
+    binding.values = normalized;
     return normalized;
   }
 

@@ -41,6 +41,11 @@ export interface Binding {
   assignments: (Node | null)[];
   references: Identifier[];
   scope: Scope;
+  /**
+   * The binding's abstract values, memoised by the file's evaluator (a binding lives as long as its
+   * file's analysis, so the memo needs no Map: most value lookups in a file are of bindings).
+   */
+  values: ReadonlySet<string> | undefined;
 }
 
 const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
@@ -224,6 +229,7 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
       assignments: [],
       references: [],
       scope,
+      values: undefined,
     };
     scope.define(binding);
     (id as ResolvedIdentifier)._decl = binding;
@@ -508,6 +514,7 @@ function argumentsBinding(scope: Scope): Binding | null {
           assignments: [],
           references: [],
           scope: s,
+          values: undefined,
         };
         s.argumentsBinding = binding;
       }

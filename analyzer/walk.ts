@@ -137,14 +137,71 @@ function typeInfoOf(type: string): TypeInfo {
   return info;
 }
 
+/** Depth at which the recursive walk hands a subtree to the iterative one (stack safety). */
+const MAX_RECURSION = 512;
+
 /**
- * Walks the tree iteratively. `recordParents` stores `_parent` on every node (done once,
- * by the binder, so that rules can look upward without a second structure).
+ * Walks the tree depth-first in source order. `recordParents` stores `_parent` on every node (done
+ * once, by the binder, so that rules can look upward without a second structure). Subtrees are
+ * walked recursively (cheaper than keeping explicit stacks) down to MAX_RECURSION levels, and
+ * iteratively below that, so deeply nested input (long member chains, nested arrays) cannot
+ * overflow the stack.
  */
 export function walk(root: Node, callbacks: WalkCallbacks, recordParents = false): number {
+  const walker = new Walker(callbacks, recordParents);
+  walker.visit(root, null, null, 0);
+  return walker.count;
+}
+
+class Walker {
+  count = 0;
+  private readonly enter: WalkCallbacks['enter'];
+  private readonly exit: WalkCallbacks['exit'];
+  private readonly exitTypes: ReadonlySet<string> | undefined;
+  constructor(
+    private readonly callbacks: WalkCallbacks,
+    private readonly recordParents: boolean,
+  ) {
+    this.enter = callbacks.enter;
+    this.exit = callbacks.exit;
+    this.exitTypes = callbacks.exitTypes;
+  }
+
+  visit(node: Node, parent: Node | null, key: string | null, depth: number): void {
+    if (depth >= MAX_RECURSION) {
+      this.count += walkIterative(node, parent, key, this.callbacks, this.recordParents);
+      return;
+    }
+    const info = typeInfoOf(node.type);
+    if (info.skip || (info.mayBeAmbient && isAmbient(node))) return;
+    this.count++;
+    if (this.recordParents) (node as { _parent?: Node | null })._parent = parent;
+    const descend = this.enter(node, parent, key, info.index) !== false;
+    if (descend) {
+      const childKeys = info.keys;
+      for (let k = 0; k < childKeys.length; k++) {
+        const childKey = childKeys[k]!;
+        const child = (node as unknown as Record<string, unknown>)[childKey];
+        if (child === null || child === undefined) continue;
+        if (Array.isArray(child)) {
+          for (let i = 0; i < child.length; i++) {
+            const item = child[i] as Node | null;
+            if (item !== null && item !== undefined) this.visit(item, node, childKey, depth + 1);
+          }
+        } else if (typeof (child as Node).type === 'string') {
+          this.visit(child as Node, node, childKey, depth + 1);
+        }
+      }
+    }
+    if (this.exit !== undefined && (this.exitTypes === undefined || this.exitTypes.has(node.type))) this.exit(node, parent, key);
+  }
+}
+
+/** The same walk with explicit stacks, for subtrees nested deeper than the recursive walk goes. */
+function walkIterative(root: Node, rootParent: Node | null, rootKey: string | null, callbacks: WalkCallbacks, recordParents: boolean): number {
   const nodes: (Node | null)[] = [root];
-  const parents: (Node | null)[] = [null];
-  const keys: (string | null)[] = [null];
+  const parents: (Node | null)[] = [rootParent];
+  const keys: (string | null)[] = [rootKey];
   const phases: number[] = [0];
   let count = 0;
   const { enter, exit, exitTypes } = callbacks;
