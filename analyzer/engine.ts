@@ -201,7 +201,13 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
     file.sourceType = sourceType;
     report.sourceType = sourceType;
 
-    const scope = bindProgram(ast.program, { maxNodes: policy.limits.maxAstNodes });
+    // The binder lists the nodes of the types rules handle, in walk order: the rule pass runs over
+    // that list rather than walking the tree a second time (when the only exit handler is
+    // `Program:exit`, which comes last).
+    const listed = exit.size === 0 || (exit.size === 1 && exit.has('Program'));
+    const enterByType: ({ id: string; fn: VisitorHandler }[] | undefined)[] = [];
+    if (listed) for (const [type, list] of enter) enterByType[typeIndexOf(type)] = list;
+    const scope = bindProgram(ast.program, { maxNodes: policy.limits.maxAstNodes, listTypes: listed ? enterByType : [] });
     report.stats.nodes = scope.nodeCount;
     file.evaluator = new Evaluator(scope, sourceType);
 
@@ -217,17 +223,9 @@ function analyzeText(source: string | Uint8Array, options: AnalyzeOptions): Anal
         }
       }
     };
-    if (exit.size === 0 || (exit.size === 1 && exit.has('Program'))) {
-      // The binder listed the nodes in walk order: run the rules over the list rather than walking
-      // the tree a second time (`Program:exit`, the only exit rules use, comes last).
-      const { nodes, nodeTypes, detachedParents } = scope;
-      const enterByType: ({ id: string; fn: VisitorHandler }[] | undefined)[] = [];
-      for (const [type, list] of enter) enterByType[typeIndexOf(type)] = list;
-      for (let i = 0; i < nodes.length; i++) {
-        const node = nodes[i]!;
-        const list = enterByType[nodeTypes[i]!];
-        if (list !== undefined) call(list, node, parentOf(node) ?? detachedParents.get(node) ?? null);
-      }
+    if (listed) {
+      const { nodes, detachedParents } = scope;
+      nodes.forEach((node, typeIndex) => call(enterByType[typeIndex]!, node, parentOf(node) ?? detachedParents.get(node) ?? null));
       const programExit = exit.get('Program');
       if (programExit !== undefined) call(programExit, ast.program, null);
     } else {

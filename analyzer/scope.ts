@@ -87,16 +87,98 @@ export interface ScopeInfo {
   program: Scope;
   nodeCount: number;
   /**
-   * Every node the walk met, in walk order (pre-order), so that the rule pass can run over a list
-   * instead of walking the tree again. Nodes under a type-only import are listed too.
+   * The nodes the walk met whose type `listTypes` selects, in walk order (pre-order), so that the
+   * rule pass can run over a list instead of walking the tree again. Nodes under a type-only
+   * import are listed too.
    */
-  nodes: Node[];
-  /** The type index (typeIndexOf) of each listed node. */
-  nodeTypes: number[];
+  nodes: NodeList;
   /** Parents of the listed nodes the binder did not record `_parent` for (under type-only imports). */
   detachedParents: Map<Node, Node | null>;
   /** True when a `with` statement exists: bare names inside it may resolve to object properties. */
   hasWith: boolean;
+}
+
+/** Slots of the first and of the largest chunks of an EntryList. */
+const FIRST_CHUNK_SLOTS = 384;
+const CHUNK_SLOTS = 8192;
+
+/**
+ * A list of fixed-width entries (a node and its type index; a reference, its scope and the value
+ * written), stored in fixed-size chunks. Growing one array per kind of field copied every array at
+ * each growth (the binder allocated more for its lists than for everything else): chunks are
+ * allocated once each, and stay in the young generation with the nodes they hold.
+ */
+class EntryList {
+  protected readonly chunks: unknown[][] = [];
+  protected current: unknown[] = [];
+  protected fill = 0;
+  length = 0;
+  constructor(protected readonly width: number) {}
+
+  /** The chunk with room for one more entry; the entry goes at `this.fill`. */
+  protected room(): unknown[] {
+    if (this.fill + this.width <= this.current.length) return this.current;
+    // Chunks start small (most files are small) and double up to CHUNK_SLOTS.
+    const size = Math.min(CHUNK_SLOTS, Math.max(FIRST_CHUNK_SLOTS, this.current.length * 2));
+    this.current = new Array<unknown>(size - (size % this.width));
+    this.chunks.push(this.current);
+    this.fill = 0;
+    return this.current;
+  }
+
+  /** Calls `fn` with each chunk and the number of slots used in it. */
+  protected eachChunk(fn: (chunk: unknown[], used: number) => void): void {
+    let left = this.length * this.width;
+    for (const chunk of this.chunks) {
+      const used = Math.min(chunk.length, left);
+      fn(chunk, used);
+      left -= used;
+    }
+  }
+}
+
+/** The nodes the binder lists for the rule pass, with their type indexes (typeIndexOf). */
+export class NodeList extends EntryList {
+  constructor() {
+    super(2);
+  }
+
+  push(node: Node, typeIndex: number): void {
+    const chunk = this.room();
+    chunk[this.fill] = node;
+    chunk[this.fill + 1] = typeIndex;
+    this.fill += 2;
+    this.length++;
+  }
+
+  /** Calls `fn` for each listed node in order. */
+  forEach(fn: (node: Node, typeIndex: number) => void): void {
+    this.eachChunk((chunk, used) => {
+      for (let i = 0; i < used; i += 2) fn(chunk[i] as Node, chunk[i + 1] as number);
+    });
+  }
+}
+
+/** References met during the walk, resolved after it: the identifier, its scope, the value written. */
+class PendingList extends EntryList {
+  constructor() {
+    super(3);
+  }
+
+  push(id: Identifier, scope: Scope, write: Node | null | typeof READ): void {
+    const chunk = this.room();
+    chunk[this.fill] = id;
+    chunk[this.fill + 1] = scope;
+    chunk[this.fill + 2] = write;
+    this.fill += 3;
+    this.length++;
+  }
+
+  forEach(fn: (id: Identifier, scope: Scope, write: Node | null | typeof READ) => void): void {
+    this.eachChunk((chunk, used) => {
+      for (let i = 0; i < used; i += 3) fn(chunk[i] as Identifier, chunk[i + 1] as Scope, chunk[i + 2] as Node | null | typeof READ);
+    });
+  }
 }
 
 const NO_STEPS: PathStep[] = [];
@@ -178,27 +260,31 @@ export function declarationOf(id: Node): Binding | undefined {
 const READ = 1;
 
 /** Builds the scope tree of a parsed program and resolves its references. */
-export function bindProgram(program: Node, options: { maxNodes: number }): ScopeInfo {
+export interface BindOptions {
+  maxNodes: number;
+  /**
+   * Which node types to list, by type index (typeIndexOf): the types the rule pass dispatches on.
+   * Listing only those keeps the list short (a list of every node cost a tenth of a parse).
+   * Default: every type.
+   */
+  listTypes?: readonly unknown[];
+}
+
+export function bindProgram(program: Node, options: BindOptions): ScopeInfo {
+  const listTypes = options.listTypes;
   const programScope = new Scope('program', program, null);
   let current = programScope;
-  // Pending references as parallel arrays: the identifier, its scope, and the value written to it
-  // (`READ` for plain reads, `null` for a write that cannot be followed).
-  const pendingIds: Identifier[] = [];
-  const pendingScopes: Scope[] = [];
-  const pendingWrites: (Node | null | typeof READ)[] = [];
-  const addPending = (id: Identifier, scope: Scope, write: Node | null | typeof READ): void => {
-    pendingIds.push(id);
-    pendingScopes.push(scope);
-    pendingWrites.push(write);
-  };
+  // Pending references: the identifier, its scope, and the value written to it (`READ` for plain
+  // reads, `null` for a write that cannot be followed).
+  const pending = new PendingList();
+  const addPending = (id: Identifier, scope: Scope, write: Node | null | typeof READ): void => pending.push(id, scope, write);
   /** Identifiers the walk must not take for references (declaring names, written targets...). */
   const handled = (id: Node): boolean => {
     const resolved = id as ResolvedIdentifier;
     return resolved._ref !== undefined || resolved._decl !== undefined;
   };
   let hasWith = false;
-  const nodes: Node[] = [];
-  const nodeTypes: number[] = [];
+  const nodes = new NodeList();
   const detachedParents = new Map<Node, Node | null>();
   let sloppy = (program as { sourceType?: string }).sourceType !== 'module';
 
@@ -331,8 +417,9 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
     program,
     {
       enter(node, parent, key, typeIndex) {
-        nodes.push(node);
-        nodeTypes.push(typeIndex);
+        if (listTypes === undefined || listTypes[typeIndex] !== undefined) {
+          nodes.push(node, typeIndex);
+        }
         // Most node types need nothing from the binder: decide that from a table by type index
         // rather than by comparing the type name with every case below.
         let relevant = binderTypes[typeIndex];
@@ -422,8 +509,9 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
               walk(node, {
                 enter(child, childParent) {
                   if (child === node) return;
-                  nodes.push(child);
-                  nodeTypes.push(typeIndexOf(child.type));
+                  const childType = typeIndexOf(child.type);
+                  if (listTypes !== undefined && listTypes[childType] === undefined) return;
+                  nodes.push(child, childType);
                   detachedParents.set(child, childParent);
                 },
               });
@@ -483,19 +571,16 @@ export function bindProgram(program: Node, options: { maxNodes: number }): Scope
   }
 
   // Resolve after the walk, so hoisted declarations (`f(); function f() {}`) are seen.
-  for (let i = 0; i < pendingIds.length; i++) {
-    const id = pendingIds[i]!;
-    const scope = pendingScopes[i]!;
+  pending.forEach((id, scope, write) => {
     let binding = scope.lookup(id.name) ?? null;
     if (binding === null && id.name === 'arguments') binding = argumentsBinding(scope);
     (id as ResolvedIdentifier)._ref = binding;
     if (binding !== null) {
       binding.references.push(id);
-      const write = pendingWrites[i]!;
       if (write !== READ) binding.assignments.push(write);
     }
-  }
-  return { program: programScope, nodeCount, nodes, nodeTypes, detachedParents, hasWith };
+  });
+  return { program: programScope, nodeCount, nodes, detachedParents, hasWith };
 }
 
 function argumentsBinding(scope: Scope): Binding | null {
