@@ -284,6 +284,26 @@ function internedGlobal(name: string): Values {
   return set;
 }
 
+/**
+ * A shared one-element set of `value` (value sets are never changed once made): literals, function
+ * kinds and member paths would otherwise each allocate a Set per node.
+ */
+const singleSets = new Map<string, Values>();
+function single(value: string): Values {
+  let set = singleSets.get(value);
+  if (set === undefined) {
+    set = new Set([value]);
+    if (singleSets.size < 4096) singleSets.set(value, set);
+  }
+  return set;
+}
+
+/** Adds one value to a union being built (see union). */
+function unionOne(target: Set<string>, value: string): void {
+  if (target.size >= MAX_UNION) target.add(UNKNOWN);
+  else target.add(value);
+}
+
 /** Maps `{?}` to the shared UNKNOWN_SET and `{}` to EMPTY_SET, so identity checks are fast paths. */
 function normalizeValues(values: Values): Values {
   if (values.size === 0) return EMPTY_SET;
@@ -462,24 +482,27 @@ export class Evaluator {
         if (!node.computed && node.property.type === 'Identifier' && node.property.name !== 'constructor' && this.values(node.object) === UNKNOWN_SET) {
           return EMPTY_SET;
         }
-        const result = new Set<string>();
+        // Most member reads introduce nothing: the set is made on the first value.
+        let result: Set<string> | null = null;
         const keys = this.memberKeys(node);
         if (keys === null) return EMPTY_SET;
         for (const value of this.values(node.object)) {
           for (const key of keys) {
             const member = memberPath(value, key);
-            if (member !== UNKNOWN) result.add(member);
+            if (member !== UNKNOWN) (result ??= new Set()).add(member);
           }
         }
-        return result;
+        return result ?? EMPTY_SET;
       }
       case 'CallExpression':
       case 'OptionalCallExpression':
       case 'NewExpression':
       case 'ImportExpression': {
-        const result = new Set<string>();
-        for (const v of this.callResult(node)) if (v !== UNKNOWN) result.add(v);
-        return result;
+        const values = this.callResult(node);
+        if (values === UNKNOWN_SET || values === EMPTY_SET) return EMPTY_SET;
+        let result: Set<string> | null = null;
+        for (const v of values) if (v !== UNKNOWN) (result ??= new Set()).add(v);
+        return result ?? EMPTY_SET;
       }
       default:
         return EMPTY_SET;
@@ -545,11 +568,11 @@ export class Evaluator {
   private declaredValues(binding: Binding): Values {
     switch (binding.kind) {
       case 'function':
-        return new Set([functionKind(binding.declaration)]);
+        return single(functionKind(binding.declaration));
       case 'class':
-        return new Set(['<class>']);
+        return single('<class>');
       case 'arguments':
-        return new Set(['<arguments>']);
+        return single('<arguments>');
       case 'import':
         return this.importValues(binding);
       case 'param':
@@ -559,7 +582,7 @@ export class Evaluator {
       case 'namespace':
         return UNKNOWN_SET;
       default:
-        if (binding.init === null) return binding.assignments.length > 0 ? EMPTY_SET : new Set(['undefined']);
+        if (binding.init === null) return binding.assignments.length > 0 ? EMPTY_SET : single('undefined');
         return this.followPath(this.values(binding.init), binding.path, binding.init);
     }
   }
@@ -596,7 +619,7 @@ export class Evaluator {
     for (const step of path) {
       const next = new Set<string>();
       if ('key' in step) {
-        for (const value of current) union(next, new Set([memberPath(value, step.key)]));
+        for (const value of current) unionOne(next, memberPath(value, step.key));
         if (sourceNode !== null) {
           const literal = this.literalMember(sourceNode, step.key);
           if (literal !== null) {
@@ -649,7 +672,7 @@ export class Evaluator {
         return this.bindingValues(binding);
       }
       case 'ThisExpression':
-        return this.thisIsGlobal(node) ? new Set(['globalThis']) : UNKNOWN_SET;
+        return this.thisIsGlobal(node) ? single('globalThis') : UNKNOWN_SET;
       case 'MemberExpression':
       case 'OptionalMemberExpression': {
         const objectValues = this.values(node.object);
@@ -666,7 +689,7 @@ export class Evaluator {
         const keys = this.memberKeys(node);
         const result = new Set<string>();
         if (keys === null) return UNKNOWN_SET;
-        for (const value of objectValues) for (const key of keys) union(result, new Set([memberPath(value, key)]));
+        for (const value of objectValues) for (const key of keys) unionOne(result, memberPath(value, key));
         // `{ e: eval }.e`, `[eval][0]`, `const o = { e: eval }; o.e`: look inside literals.
         const container = this.literalContainer(node.object);
         if (container !== null) {
@@ -706,27 +729,27 @@ export class Evaluator {
       case 'FunctionDeclaration':
       case 'ObjectMethod':
       case 'ClassMethod':
-        return new Set([functionKind(node)]);
+        return single(functionKind(node));
       case 'ClassExpression':
       case 'ClassDeclaration':
-        return new Set(['<class>']);
+        return single('<class>');
       case 'StringLiteral':
       case 'TemplateLiteral':
-        return new Set(['<string>']);
+        return single('<string>');
       case 'NumericLiteral':
-        return new Set(['<number>']);
+        return single('<number>');
       case 'BooleanLiteral':
-        return new Set(['<boolean>']);
+        return single('<boolean>');
       case 'BigIntLiteral':
-        return new Set(['<bigint>']);
+        return single('<bigint>');
       case 'ArrayExpression':
-        return new Set(['<array>']);
+        return single('<array>');
       case 'ObjectExpression':
-        return new Set(['<object>']);
+        return single('<object>');
       case 'RegExpLiteral':
-        return new Set(['<regexp>']);
+        return single('<regexp>');
       case 'NullLiteral':
-        return new Set(['null']);
+        return single('null');
       case 'TaggedTemplateExpression':
         return this.callResult(node);
       default:
@@ -1034,13 +1057,13 @@ export class Evaluator {
       return { callee: this.values(node.tag), args: null, construct: false, via: 'tagged template' };
     }
     if (node.type === 'ImportExpression') {
-      return { callee: new Set(['import']), args: [node.source], construct: false, via: 'import()' };
+      return { callee: single('import'), args: [node.source], construct: false, via: 'import()' };
     }
     const call = node as CallExpression | NewExpression;
     const construct = call.type === 'NewExpression';
     const callee = unwrap(call.callee as Node);
     const args = call.arguments as Node[];
-    if (callee.type === 'Import') return { callee: new Set(['import']), args, construct: false, via: 'import()' };
+    if (callee.type === 'Import') return { callee: single('import'), args, construct: false, via: 'import()' };
     if (!construct && (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression')) {
       const keys = this.memberKeys(callee);
       if (keys !== null && keys.length === 1) {

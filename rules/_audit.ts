@@ -1289,6 +1289,18 @@ function isCallNode(node: Node): node is Node & { callee: Node; arguments: Node[
  * this first and build their full description only for the few calls that match.
  */
 export function calleeValuesOf(ctx: RuleContext, node: Node & { callee: Node }): ReadonlySet<string> {
+  // Asked for by each classifier of every call (process, file system, network...): memoised.
+  let values = calleeCache.get(node);
+  if (values === undefined) {
+    values = computeCalleeValues(ctx, node);
+    calleeCache.set(node, values);
+  }
+  return values;
+}
+
+const calleeCache = fileCache<Node, ReadonlySet<string>>();
+
+function computeCalleeValues(ctx: RuleContext, node: Node & { callee: Node }): ReadonlySet<string> {
   const callee = unwrap(node.callee);
   let values: ReadonlySet<string>;
   if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
