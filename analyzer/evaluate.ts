@@ -298,6 +298,17 @@ function single(value: string): Values {
   return set;
 }
 
+/** Shared one-key lists of member names (`a.b` reads `['b']`). */
+const nameKeyLists = new Map<string, readonly string[]>();
+function nameKeys(name: string): readonly string[] {
+  let keys = nameKeyLists.get(name);
+  if (keys === undefined) {
+    keys = [name];
+    if (nameKeyLists.size < 4096) nameKeyLists.set(name, keys);
+  }
+  return keys;
+}
+
 /** Adds one value to a union being built (see union). */
 function unionOne(target: Set<string>, value: string): void {
   if (target.size >= MAX_UNION) target.add(UNKNOWN);
@@ -328,6 +339,7 @@ export class Evaluator {
   private readonly ownCache = new Map<Node, Values>();
   private readonly targetCache = new Map<Node, CallTarget>();
   private readonly sloppyCallCache = new Map<Node, boolean>();
+  private readonly keyCache = new Map<Node, readonly string[] | null>();
   /**
    * Nodes and bindings being evaluated, innermost last. A short array: lookups scan a few entries,
    * where a Set hashed every node and reallocated its table as it emptied and refilled.
@@ -966,13 +978,19 @@ export class Evaluator {
   }
 
   /** The keys a member expression may read: `[name]`, folded computed keys, or null if unknown. */
-  memberKeys(node: Node): string[] | null {
+  memberKeys(node: Node): readonly string[] | null {
     if (node.type !== 'MemberExpression' && node.type !== 'OptionalMemberExpression') return null;
     if (!node.computed) {
-      if (node.property.type === 'Identifier') return [node.property.name];
+      if (node.property.type === 'Identifier') return nameKeys(node.property.name);
       if (node.property.type === 'PrivateName') return null;
     }
-    return this.propertyKeys(node.property);
+    // Rules ask about the same computed member many times (`a[i]` in every classifier).
+    let keys = this.keyCache.get(node);
+    if (keys === undefined) {
+      keys = this.propertyKeys(node.property);
+      this.keyCache.set(node, keys);
+    }
+    return keys;
   }
 
   /** Folds an expression used as a property key to the strings it may be, or null. */

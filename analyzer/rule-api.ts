@@ -79,7 +79,7 @@ export interface RuleContext<MessageIds extends string = string> {
   /** The function a call reaches through `.call/.apply/Reflect.apply/construct`, and its arguments. */
   callTarget(node: Node): CallTarget;
   /** The keys a member expression may read, or null when the key cannot be folded. */
-  memberKeys(node: Node): string[] | null;
+  memberKeys(node: Node): readonly string[] | null;
   parentOf(node: Node): Node | null;
   /** The key under which `node` hangs in its parent (`callee`, `object`, `arguments`...). */
   parentKeyOf(node: Node): string | null;

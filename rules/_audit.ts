@@ -2614,7 +2614,7 @@ function identityKind(name: string): number {
 }
 
 /** The environment variable names a `process.env` read may name (null when the key is unknown). */
-export function envReadNames(ctx: RuleContext, member: Node): string[] | null {
+export function envReadNames(ctx: RuleContext, member: Node): readonly string[] | null {
   const keys = ctx.memberKeys(member);
   if (keys !== null) return keys;
   const property = (member as Node & { property: Node }).property;

@@ -109,7 +109,8 @@ export function matchMemberKey(context: RuleContext, node: Node, names: Readonly
     const property = member.property as AnyNode;
     return property.type === 'Identifier' && names.has(property.name) ? property.name : null;
   }
-  return matchKeyExpression(member.property, names, () => context.memberKeys(node));
+  const literal = matchLiteralKey(member.property, names);
+  return literal !== undefined ? literal : matchFoldedKeys(context.memberKeys(node), names);
 }
 
 /** The key of an object/class property or pattern property when it is one of `names`, or null. */
@@ -123,14 +124,12 @@ export function matchPropertyKey(context: RuleContext, property: Node, names: Re
     if (key.type === 'NumericLiteral') return names.has(String(key.value)) ? String(key.value) : null;
     return null;
   }
-  return matchKeyExpression(key, names, () => context.foldStrings(key));
+  const literal = matchLiteralKey(key, names);
+  return literal !== undefined ? literal : matchFoldedKeys(context.foldStrings(key), names);
 }
 
-function matchKeyExpression(
-  key: AnyNode,
-  names: ReadonlySet<string>,
-  fold: () => string[] | null,
-): string | null {
+/** Matches a literal key against `names`; `undefined` when the key must be folded first. */
+function matchLiteralKey(key: AnyNode, names: ReadonlySet<string>): string | null | undefined {
   switch (key.type) {
     case 'StringLiteral':
       return names.has(key.value) ? key.value : null;
@@ -139,13 +138,15 @@ function matchKeyExpression(
     case 'NullLiteral':
     case 'PrivateName':
       return null;
-    default: {
-      const keys = fold();
-      if (keys === null) return null;
-      for (const k of keys) if (names.has(k)) return k;
-      return null;
-    }
+    default:
+      return undefined;
   }
+}
+
+function matchFoldedKeys(keys: readonly string[] | null, names: ReadonlySet<string>): string | null {
+  if (keys === null) return null;
+  for (const k of keys) if (names.has(k)) return k;
+  return null;
 }
 
 /** The keys an expression used as a property key may be (folded), or null when unknown. */
