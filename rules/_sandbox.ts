@@ -425,7 +425,8 @@ function computeReflectCall(context: RuleContext, node: Node): ReflectCall | nul
     }
     // `Object.prototype.__defineGetter__.call(o, k, f)`.
     const dot = fn.lastIndexOf('.');
-    const accessor = ACCESSOR_METHODS.get(dot === -1 ? fn : fn.slice(dot + 1));
+    // (Every accessor method's name starts with `__`: test that before cutting out the name.)
+    const accessor = fn.charCodeAt(dot + 1) === 95 ? ACCESSOR_METHODS.get(dot === -1 ? fn : fn.slice(dot + 1)) : undefined;
     if (accessor !== undefined && (target.via === 'call' || target.via === 'apply')) {
       const receiver = call.arguments[0] as Node | undefined;
       if (receiver === undefined) return null;
