@@ -76,6 +76,8 @@ export class Scope {
 
   lookup(name: string): Binding | undefined {
     for (let scope: Scope | null = this; scope !== null; scope = scope.parent) {
+      // (Most block scopes declare nothing: skip them without a hash lookup.)
+      if (scope.bindings === NO_BINDINGS) continue;
       const binding = scope.bindings.get(name);
       if (binding !== undefined) return binding;
     }

@@ -583,6 +583,8 @@ export function writeSites(context: RuleContext, node: Node): readonly WriteSite
 function computeWriteSites(context: RuleContext, node: AnyNode): readonly WriteSite[] {
   switch (node.type) {
     case 'AssignmentExpression': {
+      // The common case first: an assignment to a local variable writes nothing shared.
+      if (node.left.type === 'Identifier' && context.resolve(node.left as never) != null) return NO_SITES;
       const out: WriteSite[] = [];
       collectPatternWrites(context, node.left, node.operator === '=' ? node.right : null, out, 0);
       return out.length === 0 ? NO_SITES : out;
