@@ -298,17 +298,6 @@ function single(value: string): Values {
   return set;
 }
 
-/** Shared one-key lists of member names (`a.b` reads `['b']`). */
-const nameKeyLists = new Map<string, readonly string[]>();
-function nameKeys(name: string): readonly string[] {
-  let keys = nameKeyLists.get(name);
-  if (keys === undefined) {
-    keys = [name];
-    if (nameKeyLists.size < 4096) nameKeyLists.set(name, keys);
-  }
-  return keys;
-}
-
 /** Adds one value to a union being built (see union). */
 function unionOne(target: Set<string>, value: string): void {
   if (target.size >= MAX_UNION) target.add(UNKNOWN);
@@ -981,7 +970,7 @@ export class Evaluator {
   memberKeys(node: Node): readonly string[] | null {
     if (node.type !== 'MemberExpression' && node.type !== 'OptionalMemberExpression') return null;
     if (!node.computed) {
-      if (node.property.type === 'Identifier') return nameKeys(node.property.name);
+      if (node.property.type === 'Identifier') return [node.property.name];
       if (node.property.type === 'PrivateName') return null;
     }
     // Rules ask about the same computed member many times (`a[i]` in every classifier).
