@@ -19,6 +19,7 @@ import { loadConfig, policyPart } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { parseIntOption } from '../context.js';
 import { UsageError } from '../io.js';
+import { printable } from '../formatters/printable.js';
 
 interface RunFlags {
   json?: boolean;
@@ -173,7 +174,7 @@ function report(context: CommandContext, result: RunResult, flags: RunFlags, isE
   for (const finding of result.findings) {
     if (finding.suppressed !== undefined) continue;
     const where = typeof finding.data?.module === 'string' ? `${finding.data.module}:` : '';
-    io.stderr(`${where}${finding.line}:${finding.column}  ${finding.severity}  ${finding.message}  ${finding.ruleId}\n`);
+    io.stderr(`${printable(where)}${finding.line}:${finding.column}  ${finding.severity}  ${printable(finding.message)}  ${finding.ruleId}\n`);
   }
   if (isEval && result.status === 'ok') io.stdout(`${formatValue(result)}\n`);
   io.stderr(`${statusLine(result)}\n`);
@@ -199,7 +200,8 @@ function statusLine(result: RunResult): string {
     case 'exit':
       return `airlock: exit ${result.exitCode ?? 0} (${time})`;
     default:
-      return `airlock: ${result.status}: ${result.error?.code ?? ''} ${result.error?.name ?? ''}: ${result.error?.message ?? ''} (${time})`;
+      // (The error's name and message come from guest code: shown on one line, control characters escaped.)
+      return `airlock: ${result.status}: ${printable(`${result.error?.code ?? ''} ${result.error?.name ?? ''}: ${result.error?.message ?? ''}`)} (${time})`;
   }
 }
 

@@ -1,6 +1,7 @@
 // GitHub Actions workflow commands: one annotation per finding, shown on the pull request diff.
 import { relative, sep } from 'node:path';
 import type { Formatter } from './types.js';
+import { printable } from './printable.js';
 
 /** Escapes data and property values as the workflow-command syntax requires. */
 function escapeData(value: string): string {
@@ -25,7 +26,7 @@ export const github: Formatter = (reports, context) => {
         `endColumn=${f.endColumn}`,
         `title=${escapeProperty(`airlock(${f.ruleId})`)}`,
       ].join(',');
-      lines.push(`::${command} ${props}::${escapeData(f.message)}`);
+      lines.push(`::${command} ${props}::${escapeData(printable(f.message))}`);
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

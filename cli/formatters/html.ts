@@ -7,6 +7,7 @@ import { relative, sep } from 'node:path';
 import type { Finding } from '../../analyzer/types.js';
 import type { PackageSummary } from '../deps.js';
 import type { Formatter } from './types.js';
+import { HIDDEN, visibleEscape } from './printable.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -15,15 +16,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
 
-/** Control, bidi and invisible characters, shown as `\u{...}` so that a reviewer sees them. */
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 
 function escapeCode(text: string): string {
   let out = '';
   let last = 0;
   for (const match of text.matchAll(HIDDEN)) {
     out += escapeHtml(text.slice(last, match.index));
-    out += `<span class="ctl">\\u{${match[0].codePointAt(0)!.toString(16).padStart(4, '0')}}</span>`;
+    out += `<span class="ctl">${visibleEscape(match[0])}</span>`;
     last = match.index! + match[0].length;
   }
   return out + escapeHtml(text.slice(last));

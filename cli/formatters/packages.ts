@@ -2,6 +2,7 @@
 // and level, capabilities, install scripts and finding counts, riskiest first.
 import type { Colors } from 'picocolors/types.js';
 import type { PackageSummary } from '../deps.js';
+import { printable } from './printable.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -20,9 +21,10 @@ export function packageTableLines(packages: readonly PackageSummary[], c: Colors
     const counts = [p.errors > 0 ? plural(p.errors, 'error') : '', p.warnings > 0 ? plural(p.warnings, 'warning') : '', p.unscanned > 0 ? `${p.unscanned} unscanned` : '']
       .filter(Boolean)
       .join(', ');
-    const name = p.key.length > width ? `${p.key.slice(0, width - 1)}…` : p.key;
+    const key = printable(p.key);
+    const name = key.length > width ? `${key.slice(0, width - 1)}…` : key;
     lines.push(`  ${String(p.score).padEnd(6)}${level}${name.padEnd(width + 2)}${counts || 'no findings'}${p.capabilities.length > 0 ? c.dim(` · ${p.capabilities.join(', ')}`) : ''}`);
-    for (const s of p.installScripts) lines.push(c.dim(`  ${''.padEnd(16)}${s.hook}: ${s.command.length > 90 ? `${s.command.slice(0, 87)}...` : s.command}`));
+    for (const s of p.installScripts) lines.push(c.dim(`  ${''.padEnd(16)}${printable(s.hook)}: ${printable(s.command.length > 90 ? `${s.command.slice(0, 87)}...` : s.command)}`));
     if (p.stages.length > 0) lines.push(c.dim(`  ${''.padEnd(16)}attack stages: ${p.stages.join(', ')}`));
   }
   if (!verbose && shown.length < packages.length) lines.push(c.dim(`  (${plural(packages.length - shown.length, "package")} with nothing to report; --verbose lists them)`));

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import pc from 'picocolors';
 import type { Formatter } from './types.js';
 import { packageTableLines } from './packages.js';
+import { printable } from './printable.js';
 
 export const stylish: Formatter = (reports, context) => {
   const c = pc.createColors(context.color);
@@ -20,12 +21,12 @@ export const stylish: Formatter = (reports, context) => {
     suppressed += report.suppressedCount;
     const shown = report.findings.filter((f) => !f.suppressed && (context.verbose || f.severity !== 'info'));
     if (shown.length === 0) continue;
-    lines.push('', c.underline(relative(context.cwd, report.filename) || report.filename));
+    lines.push('', c.underline(printable(relative(context.cwd, report.filename) || report.filename)));
     const width = Math.max(...shown.map((f) => `${f.line}:${f.column}`.length));
     for (const f of shown) {
       const where = `${f.line}:${f.column}`.padEnd(width);
       const level = f.severity === 'error' ? c.red('error') : f.severity === 'warn' ? c.yellow('warn ') : c.blue('info ');
-      lines.push(`  ${c.dim(where)}  ${level}  ${f.message}  ${c.dim(f.ruleId)}`);
+      lines.push(`  ${c.dim(where)}  ${level}  ${printable(f.message)}  ${c.dim(f.ruleId)}`);
     }
   }
   if (context.packages !== undefined) lines.push(...packageTableLines(context.packages, c, context.verbose));
