@@ -83,7 +83,8 @@ describe('requires that fail cannot stretch a run past its time limit', () => {
     const result = await runner.run(`let last = ''; for (let i = 0; i < 10000; i++) { try { require('airlock-missing-' + i); } catch (e) { last = e.code; } } last`);
     const elapsed = performance.now() - started;
     assertNoCanary(result);
-    assert.ok(elapsed < 2500, `took ${Math.round(elapsed)} ms`);
+    // (The bug took about 9 s; the bound leaves room for a loaded machine.)
+    assert.ok(elapsed < 5000, `took ${Math.round(elapsed)} ms`);
     if (result.status === 'ok') assert.equal(result.value, 'AIRLOCK_MODULE_LIMIT');
     else assert.equal(result.status, 'timeout');
   });
