@@ -321,6 +321,46 @@ function union(target: Set<string>, source: Values): void {
   }
 }
 
+/** Past this many assignments to a binding, reads use its flow-insensitive values. */
+const MAX_ORDERED_ASSIGNMENTS = 16;
+
+/** Nodes whose code runs at another time than the code around them (functions, class bodies). */
+const DEFERRED_TYPES: ReadonlySet<string> = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+  'ClassBody',
+  'StaticBlock',
+  'Program',
+  'TSModuleBlock',
+]);
+const LOOP_TYPES: ReadonlySet<string> = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+const PATTERN_TYPES: ReadonlySet<string> = new Set(['ObjectPattern', 'ArrayPattern', 'AssignmentPattern', 'RestElement']);
+
+/** The function (or program, class body) whose run executes `node`: the node itself when it is one. */
+function ownerOf(node: Node): Node | null {
+  for (let current: Node | null = node, hops = 0; current !== null && hops < 100_000; current = parentOf(current), hops++) {
+    if (DEFERRED_TYPES.has(current.type)) return current;
+  }
+  return null;
+}
+
+/** Where a node's code runs: its owner (see ownerOf), the loops around it there, and whether it is in a pattern. */
+function codeContext(node: Node): { owner: Node; loops: Node[]; inPattern: boolean } | null {
+  const loops: Node[] = [];
+  let inPattern = false;
+  let hops = 0;
+  for (let current = parentOf(node); current !== null && hops < 100_000; current = parentOf(current), hops++) {
+    if (DEFERRED_TYPES.has(current.type)) return { owner: current, loops, inPattern };
+    if (LOOP_TYPES.has(current.type)) loops.push(current);
+    else if (PATTERN_TYPES.has(current.type)) inPattern = true;
+  }
+  return null;
+}
+
 /** Per-file evaluator. Create one per analysed file; results are memoised per node. */
 export class Evaluator {
   private readonly valueCache = new Map<Node, Values>();
@@ -381,6 +421,10 @@ export class Evaluator {
       const binding = referenceOf(node);
       if (binding === undefined) return UNKNOWN_SET;
       if (binding === null) return internedGlobal(node.name);
+      if (binding.assignments.length > 0) {
+        const ordered = this.orderedValues(node, binding);
+        if (ordered !== null) return ordered;
+      }
       if (binding.values !== undefined) return binding.values;
       if (this.depth > MAX_DEPTH) return UNKNOWN_SET;
       this.depth++;
@@ -545,6 +589,56 @@ export class Evaluator {
       return EMPTY_SET;
     }
     return EMPTY_SET;
+  }
+
+  /**
+   * The values a read can see when some of its binding's assignments cannot have run yet, or null
+   * when all of them may have (then the binding's flow-insensitive values apply). An assignment
+   * that ends after the read starts cannot reach it when both sit directly in the function that
+   * declares the binding (not in a nested function, which may run at any time), no loop of that
+   * function holds both, and the read is not in a destructuring pattern (evaluated after the value
+   * it destructures). So `p = (p = p.constructor) && name(p) || 'X'` reads the parameter's own
+   * value at `p.constructor`, not the String constructor a later assignment stores.
+   */
+  private orderedValues(ref: Identifier, binding: Binding): Values | null {
+    const start = ref.start;
+    if (typeof start !== 'number' || binding.assignments.length > MAX_ORDERED_ASSIGNMENTS) return null;
+    let later = false;
+    for (const assigned of binding.assignments) if (assigned !== null && (assigned.end ?? 0) > start) later = true;
+    if (!later) return null;
+    const cached = this.valueCache.get(ref);
+    if (cached !== undefined) return cached;
+    const read = codeContext(ref);
+    if (read === null || read.inPattern || read.owner !== ownerOf(binding.scope.node)) return null;
+    const included: (Node | null)[] = [];
+    let excluded = 0;
+    for (const assigned of binding.assignments) {
+      if (assigned === null || (assigned.end ?? 0) <= start) {
+        included.push(assigned);
+        continue;
+      }
+      const write = codeContext(assigned);
+      if (write === null || write.owner !== read.owner || write.loops.some((loop) => read.loops.includes(loop))) included.push(assigned);
+      else excluded++;
+    }
+    if (excluded === 0 || this.depth > MAX_DEPTH || this.inProgress.includes(binding)) return null;
+    this.inProgress.push(binding);
+    this.depth++;
+    const result = new Set<string>();
+    try {
+      union(result, this.declaredValues(binding));
+      for (const assigned of included) union(result, assigned === null ? UNKNOWN_SET : this.values(assigned));
+      for (const fallback of binding.defaults) union(result, this.values(fallback));
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      result.add(UNKNOWN);
+    } finally {
+      this.depth--;
+      this.leave(binding);
+    }
+    const normalized = normalizeValues(result);
+    this.valueCache.set(ref, normalized);
+    return normalized;
   }
 
   /** Values a destructuring target receives: `const { constructor: C } = f` gives C's values. */

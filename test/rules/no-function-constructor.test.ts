@@ -27,10 +27,21 @@ ruleTester(rule, {
     "Object.getPrototypeOf(async function () {}) === AsyncFunctionPrototype",
     'const { constructor } = instance; constructor.name',
     'const hasOwn = Function.call.bind(Object.prototype.hasOwnProperty)',
+    // A read cannot see an assignment that runs after it (same function, no loop around both):
+    // react-dom server dev builds reuse a parameter for its constructor, then for a string.
+    "function warnNoop(p) { p = ((p = p.constructor) && nameOf(p)) || 'ReactClass'; return p; }",
+    'let x = 1; const c = x.constructor; x = String;',
     'const isNative = (fn) => Function.toString.call(fn).includes("[native code]")',
     'const c = x.constructor; c.name',
   ],
   invalid: [
+    // Assignments that can run before the read are still seen: earlier ones, in a loop around
+    // both, in code that runs later (a closure), or before a destructuring default (evaluated last).
+    { code: "let x = 1; x = String; x.constructor('return this')()", errors: [{ messageId: 'chain', line: 1, column: 24 }] },
+    { code: "let x = 1; for (const k of ks) { x.constructor('return this')(); x = String; }", errors: [{ messageId: 'chain', line: 1, column: 34 }] },
+    { code: "let x = 1; while (go()) { if (x) x.constructor('return this')(); x = String; }", errors: [{ messageId: 'chain', line: 1, column: 34 }] },
+    { code: "let x = 1; const g = () => x.constructor('return this')(); x = String; g();", errors: [{ messageId: 'chain', line: 1, column: 28 }] },
+    { code: "let x = 1; ({ a = x.constructor('return this')() } = (x = String, {}));", errors: [{ messageId: 'chain', line: 1, column: 19 }] },
     { code: "new Function('return this')()", errors: [{ messageId: 'global', line: 1, column: 5 }] },
     { code: "Function('return this')()", errors: [{ messageId: 'global', column: 1, message: 'the Function constructor' }] },
     { code: 'const F = Function;\nF(code)', errors: [{ messageId: 'global', line: 1, column: 11 }] },

@@ -6,6 +6,9 @@ import { analyze } from '../../analyzer/engine.js';
 
 ruleTester(rule, {
   valid: [
+    // React's createElement reuses a loop's array variable for Error.stackTraceLimit after the
+    // loop: the write in the loop cannot see that later value.
+    'function createElement(n) { for (var childArray = Array(n), _i = 0; _i < n; _i++) childArray[_i] = arguments[_i + 2]; use(childArray); childArray = Error.stackTraceLimit; Error.stackTraceLimit = 10; make(); Error.stackTraceLimit = childArray; }',
     // User-defined classes, constructor functions and objects.
     'class Foo {} Foo.prototype.bar = 1;',
     'function Bar() {} Bar.prototype.baz = function () {}; Bar.prototype.constructor = Bar;',
