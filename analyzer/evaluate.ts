@@ -15,7 +15,7 @@
 import { Buffer } from 'node:buffer';
 import type { Node, Identifier, CallExpression, NewExpression, Expression } from '@babel/types';
 import type { Binding, ScopeInfo, PathStep } from './scope.js';
-import { collectIds, declarationOf, referenceOf, staticPropertyKey } from './scope.js';
+import { collectIds, declarationOf, referenceOf, staticPropertyKey, FUNCTION_TYPES } from './scope.js';
 import { parentOf, TRANSPARENT_WRAPPERS } from './walk.js';
 
 /** The unknown value. */
@@ -326,12 +326,7 @@ const MAX_ORDERED_ASSIGNMENTS = 16;
 
 /** Nodes whose code runs at another time than the code around them (functions, class bodies). */
 const DEFERRED_TYPES: ReadonlySet<string> = new Set([
-  'FunctionDeclaration',
-  'FunctionExpression',
-  'ArrowFunctionExpression',
-  'ObjectMethod',
-  'ClassMethod',
-  'ClassPrivateMethod',
+  ...FUNCTION_TYPES,
   'ClassBody',
   'StaticBlock',
   'Program',

@@ -207,7 +207,8 @@ const SCOPE_TYPES: ReadonlySet<string> = new Set([
   'TSEnumDeclaration',
 ]);
 
-const FUNCTION_TYPES = new Set([
+/** Every kind of function node. */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'FunctionDeclaration',
   'FunctionExpression',
   'ArrowFunctionExpression',

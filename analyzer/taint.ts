@@ -21,7 +21,7 @@
 import type { Node, Identifier } from '@babel/types';
 import type { RuleContext } from './rule-api.js';
 import type { Binding } from './scope.js';
-import { collectIds } from './scope.js';
+import { collectIds, FUNCTION_TYPES } from './scope.js';
 import { unwrap } from './evaluate.js';
 import { walk, parentOf, parentKeyOf } from './walk.js';
 import { fileCache } from './file-cache.js';
@@ -111,14 +111,6 @@ const OPAQUE_METHODS: ReadonlySet<string> = new Set([
 /** Methods that put their arguments into the receiver. */
 const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'unshift', 'splice', 'set', 'append', 'add', 'fill']);
 
-const FUNCTION_TYPES: ReadonlySet<string> = new Set([
-  'FunctionDeclaration',
-  'FunctionExpression',
-  'ArrowFunctionExpression',
-  'ObjectMethod',
-  'ClassMethod',
-  'ClassPrivateMethod',
-]);
 
 /** True for every kind of function node. */
 export function isFunction(node: Node | null | undefined): boolean {

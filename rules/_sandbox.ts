@@ -8,6 +8,7 @@
 import type { Node, Identifier } from '@babel/types';
 import type { RuleContext } from '../analyzer/rule-api.js';
 import type { Binding } from '../analyzer/scope.js';
+import { FUNCTION_TYPES } from '../analyzer/scope.js';
 import { unwrap, globalPath } from '../analyzer/evaluate.js';
 import { TRANSPARENT_WRAPPERS, walk } from '../analyzer/walk.js';
 import { fileCache } from '../analyzer/file-cache.js';
@@ -239,14 +240,7 @@ export function enclosingFunction(context: RuleContext, node: Node): Node | null
   return null;
 }
 
-export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
-  'FunctionDeclaration',
-  'FunctionExpression',
-  'ArrowFunctionExpression',
-  'ObjectMethod',
-  'ClassMethod',
-  'ClassPrivateMethod',
-]);
+export { FUNCTION_TYPES };
 
 /** The innermost non-arrow function, class member or static block that decides `this` for a node. */
 export function thisOwner(context: RuleContext, node: Node): Node | null {
