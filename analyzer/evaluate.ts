@@ -337,10 +337,14 @@ const PATTERN_TYPES: ReadonlySet<string> = new Set(['ObjectPattern', 'ArrayPatte
 
 /** The function (or program, class body) whose run executes `node`: the node itself when it is one. */
 function ownerOf(node: Node): Node | null {
-  for (let current: Node | null = node, hops = 0; current !== null && hops < 100_000; current = parentOf(current), hops++) {
-    if (DEFERRED_TYPES.has(current.type)) return current;
-  }
-  return null;
+  return DEFERRED_TYPES.has(node.type) ? node : (codeContext(node)?.owner ?? null);
+}
+
+/** True when one of a binding's followable assignments ends after `offset`. */
+function assignedAfter(binding: Binding, offset: number | null | undefined): boolean {
+  if (typeof offset !== 'number' || binding.assignments.length > MAX_ORDERED_ASSIGNMENTS) return false;
+  for (const assigned of binding.assignments) if (assigned !== null && (assigned.end ?? 0) > offset) return true;
+  return false;
 }
 
 /** Where a node's code runs: its owner (see ownerOf), the loops around it there, and whether it is in a pattern. */
@@ -416,15 +420,21 @@ export class Evaluator {
       const binding = referenceOf(node);
       if (binding === undefined) return UNKNOWN_SET;
       if (binding === null) return internedGlobal(node.name);
-      if (binding.assignments.length > 0) {
-        const ordered = this.orderedValues(node, binding);
-        if (ordered !== null) return ordered;
+      // A read that some assignments cannot reach yet sees only the others (cached per read).
+      let visible: (Node | null)[] | null = null;
+      if (assignedAfter(binding, node.start)) {
+        const cached = this.valueCache.get(node);
+        if (cached !== undefined) return cached;
+        visible = this.visibleAssignments(node, binding);
       }
-      if (binding.values !== undefined) return binding.values;
+      if (visible === null && binding.values !== undefined) return binding.values;
       if (this.depth > MAX_DEPTH) return UNKNOWN_SET;
       this.depth++;
       try {
-        return this.bindingValues(binding);
+        if (visible === null) return this.bindingValues(binding);
+        const result = this.valuesWith(binding, visible);
+        this.valueCache.set(node, result);
+        return result;
       } catch (error) {
         if (error instanceof RangeError) return UNKNOWN_SET;
         throw error;
@@ -587,53 +597,27 @@ export class Evaluator {
   }
 
   /**
-   * The values a read can see when some of its binding's assignments cannot have run yet, or null
-   * when all of them may have (then the binding's flow-insensitive values apply). An assignment
-   * that ends after the read starts cannot reach it when both sit directly in the function that
-   * declares the binding (not in a nested function, which may run at any time), no loop of that
-   * function holds both, and the read is not in a destructuring pattern (evaluated after the value
-   * it destructures). So `p = (p = p.constructor) && name(p) || 'X'` reads the parameter's own
-   * value at `p.constructor`, not the String constructor a later assignment stores.
+   * The assignments a read can see, or null when it may see all of them. An assignment that ends
+   * after the read starts cannot reach it when both sit directly in the function that declares the
+   * binding (not in a nested function, which may run at any time), no loop of that function holds
+   * both, and the read is not in a destructuring pattern (evaluated after the value it
+   * destructures). So `p = (p = p.constructor) && name(p) || 'X'` reads the parameter's own value
+   * at `p.constructor`, not the String constructor a later assignment stores.
    */
-  private orderedValues(ref: Identifier, binding: Binding): Values | null {
-    const start = ref.start;
-    if (typeof start !== 'number' || binding.assignments.length > MAX_ORDERED_ASSIGNMENTS) return null;
-    let later = false;
-    for (const assigned of binding.assignments) if (assigned !== null && (assigned.end ?? 0) > start) later = true;
-    if (!later) return null;
-    const cached = this.valueCache.get(ref);
-    if (cached !== undefined) return cached;
+  private visibleAssignments(ref: Identifier, binding: Binding): (Node | null)[] | null {
+    const start = ref.start!;
     const read = codeContext(ref);
     if (read === null || read.inPattern || read.owner !== ownerOf(binding.scope.node)) return null;
-    const included: (Node | null)[] = [];
-    let excluded = 0;
+    const visible: (Node | null)[] = [];
     for (const assigned of binding.assignments) {
       if (assigned === null || (assigned.end ?? 0) <= start) {
-        included.push(assigned);
+        visible.push(assigned);
         continue;
       }
       const write = codeContext(assigned);
-      if (write === null || write.owner !== read.owner || write.loops.some((loop) => read.loops.includes(loop))) included.push(assigned);
-      else excluded++;
+      if (write === null || write.owner !== read.owner || write.loops.some((loop) => read.loops.includes(loop))) visible.push(assigned);
     }
-    if (excluded === 0 || this.depth > MAX_DEPTH || this.inProgress.includes(binding)) return null;
-    this.inProgress.push(binding);
-    this.depth++;
-    const result = new Set<string>();
-    try {
-      union(result, this.declaredValues(binding));
-      for (const assigned of included) union(result, assigned === null ? UNKNOWN_SET : this.values(assigned));
-      for (const fallback of binding.defaults) union(result, this.values(fallback));
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      result.add(UNKNOWN);
-    } finally {
-      this.depth--;
-      this.leave(binding);
-    }
-    const normalized = normalizeValues(result);
-    this.valueCache.set(ref, normalized);
-    return normalized;
+    return visible.length < binding.assignments.length ? visible : null;
   }
 
   /** Values a destructuring target receives: `const { constructor: C } = f` gives C's values. */
@@ -641,18 +625,24 @@ export class Evaluator {
     const cached = binding.values;
     if (cached !== undefined) return cached;
     if (this.inProgress.includes(binding)) return UNKNOWN_SET;
+    const values = this.valuesWith(binding, binding.assignments);
+    binding.values = values;
+    return values;
+  }
+
+  /** The union of a binding's declared values, the given assignments' values and its defaults. */
+  private valuesWith(binding: Binding, assignments: readonly (Node | null)[]): Values {
+    if (this.inProgress.includes(binding)) return UNKNOWN_SET;
     this.inProgress.push(binding);
     const result = new Set<string>();
     try {
       union(result, this.declaredValues(binding));
-      for (const assigned of binding.assignments) union(result, assigned === null ? UNKNOWN_SET : this.values(assigned));
+      for (const assigned of assignments) union(result, assigned === null ? UNKNOWN_SET : this.values(assigned));
       for (const fallback of binding.defaults) union(result, this.values(fallback));
     } finally {
       this.leave(binding);
     }
-    const normalized = normalizeValues(result);
-    binding.values = normalized;
-    return normalized;
+    return normalizeValues(result);
   }
 
   private declaredValues(binding: Binding): Values {

@@ -262,7 +262,6 @@ export function declarationOf(id: Node): Binding | undefined {
 /** No-op write marker for pending references that are plain reads. */
 const READ = 1;
 
-/** Builds the scope tree of a parsed program and resolves its references. */
 export interface BindOptions {
   maxNodes: number;
   /**
@@ -273,6 +272,7 @@ export interface BindOptions {
   listTypes?: readonly unknown[];
 }
 
+/** Builds the scope tree of a parsed program and resolves its references. */
 export function bindProgram(program: Node, options: BindOptions): ScopeInfo {
   const listTypes = options.listTypes;
   const programScope = new Scope('program', program, null);
@@ -280,7 +280,6 @@ export function bindProgram(program: Node, options: BindOptions): ScopeInfo {
   // Pending references: the identifier, its scope, and the value written to it (`READ` for plain
   // reads, `null` for a write that cannot be followed).
   const pending = new PendingList();
-  const addPending = (id: Identifier, scope: Scope, write: Node | null | typeof READ): void => pending.push(id, scope, write);
   /** Identifiers the walk must not take for references (declaring names, written targets...). */
   const handled = (id: Node): boolean => {
     const resolved = id as ResolvedIdentifier;
@@ -375,7 +374,7 @@ export function bindProgram(program: Node, options: BindOptions): ScopeInfo {
       case 'Identifier':
         // Marked now: the walk reaches this identifier later and must not take it for a read.
         (pattern as ResolvedIdentifier)._ref = PENDING;
-        addPending(pattern, scope, value);
+        pending.push(pattern, scope, value);
         return;
       case 'AssignmentPattern':
         assignPattern(pattern.left, null, scope);
@@ -432,7 +431,7 @@ export function bindProgram(program: Node, options: BindOptions): ScopeInfo {
           case 'Identifier': {
             if (handled(node)) return;
             if (!isReferencePosition(node, parent, key)) return;
-            addPending(node, current, READ);
+            pending.push(node, current, READ);
             return;
           }
           case 'Program':
@@ -543,7 +542,7 @@ export function bindProgram(program: Node, options: BindOptions): ScopeInfo {
           case 'UpdateExpression':
             if (node.argument.type === 'Identifier') {
               (node.argument as ResolvedIdentifier)._ref = PENDING;
-              addPending(node.argument, current, null);
+              pending.push(node.argument, current, null);
             }
             return;
           case 'WithStatement':

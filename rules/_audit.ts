@@ -2687,31 +2687,10 @@ function argumentValues(ctx: RuleContext, binding: Binding): ReadonlySet<string>
   if (cached !== undefined) return cached;
   const out = new Set<string>();
   argumentCache.set(binding, out);
-  const fn = binding.declaration as Node & { params?: Node[]; id?: Node | null };
-  const params = fn.params;
-  if (params === undefined || binding.id === null || binding.assignments.length > 0) return out;
-  let index = -1;
-  for (let i = 0; i < params.length && index === -1; i++) {
-    for (let n: Node | null = binding.id; n !== null && n !== fn; n = ctx.parentOf(n)) {
-      if (n === params[i]) {
-        index = i;
-        break;
-      }
-    }
-  }
-  if (index === -1 || params[index]!.type === 'RestElement') return out;
-  // The function's name: its declaration, or the variable it initialises.
-  let name: Node | null = fn.type === 'FunctionDeclaration' && fn.id ? fn.id : null;
-  if (name === null) {
-    const parent = ctx.parentOf(fn);
-    if (parent !== null && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') name = parent.id;
-  }
-  const fnBinding = name === null ? null : ctx.resolve(name as never) ?? null;
-  if (fnBinding === null || fnBinding === undefined) return out;
-  for (const ref of fnBinding.references.slice(0, 16)) {
-    const call = ctx.parentOf(ref);
-    if (call === null || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.callee !== ref) continue;
-    const arg = call.arguments[index];
+  const param = binding.assignments.length > 0 ? null : parameterOf(binding);
+  if (param === null || param.rest) return out;
+  for (const site of callSitesOf(ctx, param.fn).slice(0, 16)) {
+    const arg = site.args[param.index];
     if (arg === undefined || arg.type === 'SpreadElement') continue;
     for (let value of ctx.values(arg)) {
       for (const step of binding.path) value = 'key' in step ? memberPath(value, step.key) : '?';
